@@ -1,0 +1,151 @@
+package io.tokengate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole tokengate configuration, prefix {@code tokengate}. The Javadoc of each property is the
+ * configuration reference; {@link RouteTableCompiler} validates it at start and names the offending key.
+ */
+@ConfigMapping(prefix = "tokengate")
+public interface GatewayConfig {
+
+    /** Models the gateway serves, by the name clients send in {@code model}. */
+    Map<String, ModelConfig> models();
+
+    /** Pools of upstream inference endpoints, by pool name. */
+    Map<String, PoolConfig> pools();
+
+    /** Request limits applied before any upstream work. */
+    RequestLimits limits();
+
+    /** The built-in inference simulator (an OpenAI-compatible backend on its own port). */
+    SimulatorConfig simulator();
+
+    /** Access log settings. */
+    AccessLogConfig accessLog();
+
+    /** One model as clients see it. */
+    interface ModelConfig {
+        /** Ordered pool names: the first is primary, the rest are fallbacks. */
+        List<String> pools();
+
+        /** Model name sent upstream; defaults to the client-facing name. */
+        Optional<String> upstreamModel();
+
+        /** Owner shown in {@code /v1/models}. */
+        @WithDefault("tokengate")
+        String ownedBy();
+    }
+
+    /** A pool of interchangeable endpoints serving the same models. */
+    interface PoolConfig {
+        /** Endpoints of the pool. At least one. */
+        List<EndpointConfig> endpoints();
+
+        /**
+         * Reference to the upstream API key, never the key itself: {@code env:NAME} reads environment variable
+         * NAME, {@code file:/path} reads a mounted secret file. Absent: no Authorization header upstream.
+         */
+        Optional<String> apiKeyRef();
+
+        /** HTTP version towards the endpoints: {@code http1} or {@code h2c} (HTTP/2 over cleartext, upgrade). */
+        @WithDefault("http1")
+        String httpVersion();
+
+        /** Keep-alive connections per endpoint. */
+        @WithDefault("256")
+        int maxConnections();
+
+        /** Upstream timeouts. */
+        TimeoutConfig timeouts();
+    }
+
+    /** One upstream endpoint. */
+    interface EndpointConfig {
+        /** Base URL of an OpenAI-compatible server, e.g. {@code http://vllm:8000} (the {@code /v1/...} path is appended). */
+        String url();
+
+        /** Relative weight for weighted balancing. */
+        @WithDefault("1")
+        int weight();
+    }
+
+    /** Upstream timeouts of a pool. */
+    interface TimeoutConfig {
+        /** TCP connect timeout. */
+        @WithDefault("5s")
+        Duration connect();
+
+        /** Time from sending the request to the response headers and, for streams, the first chunk. */
+        @WithDefault("60s")
+        Duration firstToken();
+
+        /** Longest silence allowed between two chunks of a response. */
+        @WithDefault("30s")
+        Duration idle();
+
+        /** Upper bound for the whole upstream exchange. */
+        @WithDefault("10m")
+        Duration total();
+    }
+
+    /** Request limits. */
+    interface RequestLimits {
+        /** Largest request body accepted, in bytes; larger bodies get 413 {@code request_too_large}. */
+        @WithDefault("4194304")
+        long maxBodyBytes();
+
+        /** Completion tokens assumed when a request names no {@code max_tokens}. */
+        @WithDefault("4096")
+        int defaultMaxTokens();
+    }
+
+    /** Built-in simulator. */
+    interface SimulatorConfig {
+        /** Start the simulator inside the gateway process. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Loopback address the simulator binds. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port of the simulator. */
+        @WithDefault("8001")
+        int port();
+
+        /** Models the simulator lists; it answers any model name. */
+        @WithDefault("sim-llama,sim-embed")
+        List<String> models();
+
+        /** Delay before the first token. */
+        @WithDefault("20ms")
+        Duration timeToFirstToken();
+
+        /** Delay between two streamed tokens. */
+        @WithDefault("5ms")
+        Duration interTokenLatency();
+
+        /** Completion length when the request names no {@code max_tokens}. */
+        @WithDefault("16")
+        int outputTokens();
+
+        /** Fraction of requests answered with HTTP 500, 0.0 to 1.0. */
+        @WithDefault("0.0")
+        double errorRate();
+    }
+
+    /** Access log. */
+    interface AccessLogConfig {
+        /** Write one structured line per request to the {@code tokengate.access} logger. */
+        @WithDefault("true")
+        @WithName("enabled")
+        boolean enabled();
+    }
+}

@@ -1,0 +1,123 @@
+package io.tokengate.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Validates {@link GatewayConfig} and compiles it into a {@link RouteTable}; a mistake fails naming its key. */
+public final class RouteTableCompiler {
+    private static final String PREFIX = "tokengate.";
+    private final SecretResolver secrets;
+
+    public RouteTableCompiler(Function<String, String> environment) {
+        this.secrets = new SecretResolver(environment);
+    }
+
+    public RouteTable compile(GatewayConfig config) {
+        Map<String, PoolSpec> pools = new TreeMap<>();
+        config.pools().forEach((name, pool) -> pools.put(name, pool(name, pool)));
+        Map<String, ModelRoute> models = new TreeMap<>();
+        config.models().forEach((name, model) -> models.put(name, model(name, model, pools)));
+        positive(PREFIX + "limits.max-body-bytes", config.limits().maxBodyBytes());
+        positive(PREFIX + "limits.default-max-tokens", config.limits().defaultMaxTokens());
+        return new RouteTable(Map.copyOf(models), Map.copyOf(pools), config.limits().maxBodyBytes(),
+                config.limits().defaultMaxTokens(), Instant.now().getEpochSecond());
+    }
+
+    private ModelRoute model(String name, GatewayConfig.ModelConfig model, Map<String, PoolSpec> pools) {
+        String key = PREFIX + "models." + name + ".pools";
+        if (model.pools().isEmpty()) {
+            throw new InvalidConfigException(key, "a model needs at least one pool");
+        }
+        List<PoolSpec> ordered = new ArrayList<>();
+        for (String pool : model.pools()) {
+            ordered.add(Optional.ofNullable(pools.get(pool))
+                    .orElseThrow(() -> new InvalidConfigException(key, "unknown pool '" + pool + "'")));
+        }
+        return new ModelRoute(name, model.upstreamModel().orElse(name), List.copyOf(ordered), model.ownedBy());
+    }
+
+    private PoolSpec pool(String name, GatewayConfig.PoolConfig pool) {
+        String key = PREFIX + "pools." + name;
+        if (pool.endpoints().isEmpty()) {
+            throw new InvalidConfigException(key + ".endpoints", "a pool needs at least one endpoint");
+        }
+        List<EndpointSpec> endpoints = new ArrayList<>();
+        for (int i = 0; i < pool.endpoints().size(); i++) {
+            endpoints.add(endpoint(key + ".endpoints[" + i + "]", name + "/" + i, pool.endpoints().get(i)));
+        }
+        GatewayConfig.TimeoutConfig t = pool.timeouts();
+        return new PoolSpec(name, List.copyOf(endpoints), authorization(key + ".api-key-ref", pool.apiKeyRef()),
+                h2c(key + ".http-version", pool.httpVersion()), positive(key + ".max-connections", pool.maxConnections()),
+                positive(key + ".timeouts.connect", t.connect()), positive(key + ".timeouts.first-token", t.firstToken()),
+                positive(key + ".timeouts.idle", t.idle()), positive(key + ".timeouts.total", t.total()));
+    }
+
+    private static EndpointSpec endpoint(String key, String id, GatewayConfig.EndpointConfig endpoint) {
+        URI uri = parseUrl(key + ".url", endpoint.url());
+        boolean https = "https".equals(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
+        String base = uri.getRawPath() == null ? "" : stripTrailingSlash(uri.getRawPath());
+        return new EndpointSpec(id, uri.getScheme(), uri.getHost(), port, base,
+                positive(key + ".weight", endpoint.weight()));
+    }
+
+    private static URI parseUrl(String key, String url) {
+        try {
+            URI uri = new URI(url.strip());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new InvalidConfigException(key, "must start with http:// or https://");
+            }
+            if (uri.getHost() == null) {
+                throw new InvalidConfigException(key, "has no host");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigException(key, "is not a valid URL");
+        }
+    }
+
+    private static String stripTrailingSlash(String path) {
+        String p = path.endsWith("/v1") ? path.substring(0, path.length() - 3) : path;
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private Optional<String> authorization(String key, Optional<String> ref) {
+        return ref.map(r -> "Bearer " + secrets.resolve(key, r));
+    }
+
+    private static boolean h2c(String key, String version) {
+        return switch (version) {
+            case "http1" -> false;
+            case "h2c" -> true;
+            default -> throw new InvalidConfigException(key, "must be 'http1' or 'h2c', not '" + version + "'");
+        };
+    }
+
+    private static int positive(String key, int value) {
+        if (value <= 0) {
+            throw new InvalidConfigException(key, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static long positive(String key, long value) {
+        if (value <= 0) {
+            throw new InvalidConfigException(key, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidConfigException(key, "must be a positive duration, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,18 @@
+package io.tokengate.error;
+
+/** One catalogued error as the client sees it: HTTP status and the OpenAI error fields. */
+public record ErrorBody(int status, String type, String code, String message, String param) {
+
+    /** The OpenAI error JSON: {@code {"error":{"message","type","param","code"}}}. */
+    public String toJson() {
+        return "{\"error\":{\"message\":" + Json.quote(message)
+                + ",\"type\":" + Json.quote(type)
+                + ",\"param\":" + Json.quote(param)
+                + ",\"code\":" + Json.quote(code) + "}}";
+    }
+
+    /** The same error as one SSE event, for streams already under way. */
+    public String toSseEvent() {
+        return "data: " + toJson() + "\n\n";
+    }
+}

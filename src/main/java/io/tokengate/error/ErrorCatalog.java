@@ -1,0 +1,54 @@
+package io.tokengate.error;
+
+import io.tokengate.error.GatewayError.*;
+
+/**
+ * The one mapping from {@link GatewayError} to status, OpenAI {@code type} and {@code code}. Clients never see
+ * an error that is not described here. Messages are for humans and never carry secrets, prompts or internals.
+ */
+public final class ErrorCatalog {
+    private static final String INVALID = "invalid_request_error";
+    private static final String SERVER = "server_error";
+
+    private ErrorCatalog() {}
+
+    /** The client-facing form of {@code error}. */
+    public static ErrorBody describe(GatewayError error) {
+        return switch (error) {
+            case MalformedJson e -> new ErrorBody(400, INVALID, "invalid_json",
+                    "We could not parse the JSON body of your request: " + e.detail(), null);
+            case MissingField e -> new ErrorBody(400, INVALID, "missing_required_parameter",
+                    "Missing required parameter: '" + e.param() + "'.", e.param());
+            case InvalidType e -> new ErrorBody(400, INVALID, "invalid_type",
+                    "Invalid type for '" + e.param() + "': expected " + e.expected() + ".", e.param());
+            case InvalidValue e -> new ErrorBody(400, INVALID, "invalid_value",
+                    "Invalid value for '" + e.param() + "': " + e.reason(), e.param());
+            case ModelNotFound e -> new ErrorBody(404, INVALID, "model_not_found",
+                    "The model '" + e.model() + "' does not exist or you do not have access to it.", "model");
+            case RequestTooLarge e -> new ErrorBody(413, INVALID, "request_too_large",
+                    "The request body exceeds the limit of " + e.limitBytes() + " bytes.", null);
+            case UnknownRoute e -> new ErrorBody(404, INVALID, "unknown_url",
+                    "Unknown request URL: " + e.method() + " " + e.path() + ".", null);
+            case MethodNotAllowed e -> new ErrorBody(405, INVALID, "method_not_allowed",
+                    "Method " + e.method() + " is not allowed on " + e.path() + ".", null);
+            case Unauthenticated e -> new ErrorBody(401, INVALID, "invalid_api_key",
+                    "Incorrect or missing API key or token.", null);
+            case UpstreamUnreachable e -> new ErrorBody(502, SERVER, "upstream_error",
+                    "The model backend could not be reached.", null);
+            case UpstreamTimedOut e -> new ErrorBody(504, SERVER, "upstream_timeout",
+                    "The model backend did not answer in time (" + e.which() + ").", null);
+            case UpstreamFailed e -> new ErrorBody(502, SERVER, "upstream_error",
+                    "The model backend failed (HTTP " + e.status() + ").", null);
+            case UpstreamProtocolError e -> new ErrorBody(502, SERVER, "upstream_error",
+                    "The model backend sent an invalid response.", null);
+            case StreamInterrupted e -> new ErrorBody(502, SERVER, "stream_interrupted",
+                    "The model backend stream was interrupted before it finished.", null);
+            case NoHealthyBackend e -> new ErrorBody(503, SERVER, "no_healthy_backend",
+                    "No backend is available for model '" + e.model() + "'. Retry later.", null);
+            case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",
+                    "The client closed the connection before the response ended.", null);
+            case Internal e -> new ErrorBody(500, SERVER, "internal_error",
+                    "The gateway had an internal error.", null);
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package io.tokengate.error;
+
+/**
+ * Everything that can go wrong with a request, as data. {@link ErrorCatalog} is the only place that turns
+ * one of these into an HTTP status and an OpenAI error body.
+ */
+public sealed interface GatewayError {
+
+    /** The body is not valid JSON. */
+    record MalformedJson(String detail) implements GatewayError {}
+
+    /** A required field is absent. */
+    record MissingField(String param) implements GatewayError {}
+
+    /** A field has the wrong JSON type. */
+    record InvalidType(String param, String expected) implements GatewayError {}
+
+    /** A field has an unusable value. */
+    record InvalidValue(String param, String reason) implements GatewayError {}
+
+    /** The model does not exist or the caller may not use it (indistinguishable on purpose). */
+    record ModelNotFound(String model) implements GatewayError {}
+
+    /** The body is larger than the configured limit. */
+    record RequestTooLarge(long limitBytes) implements GatewayError {}
+
+    /** No route has this path. */
+    record UnknownRoute(String method, String path) implements GatewayError {}
+
+    /** The path exists, the method does not. */
+    record MethodNotAllowed(String method, String path) implements GatewayError {}
+
+    /** Missing, unknown, revoked or expired credentials. */
+    record Unauthenticated() implements GatewayError {}
+
+    /** The backend could not be reached (connection refused, reset before answering, DNS). */
+    record UpstreamUnreachable(String endpoint) implements GatewayError {}
+
+    /** The backend did not answer in time (first token, idle between chunks, or total). */
+    record UpstreamTimedOut(String endpoint, String which) implements GatewayError {}
+
+    /** The backend answered 5xx. */
+    record UpstreamFailed(String endpoint, int status) implements GatewayError {}
+
+    /** The backend answered something that is not a valid OpenAI response. */
+    record UpstreamProtocolError(String endpoint, String detail) implements GatewayError {}
+
+    /** The backend stream broke after some of it had been relayed. */
+    record StreamInterrupted(String endpoint, String detail) implements GatewayError {}
+
+    /** No endpoint is able to take the request now. */
+    record NoHealthyBackend(String model) implements GatewayError {}
+
+    /** The client went away before the response ended; recorded, never sent. */
+    record ClientClosed() implements GatewayError {}
+
+    /** A bug: something the gateway did not expect. Never carries internals to the client. */
+    record Internal(String detail) implements GatewayError {}
+}

@@ -1,0 +1,20 @@
+package io.tokengate.error;
+
+/** Carries a {@link GatewayError} through a failed {@code Uni}. No stack trace: these are expected outcomes. */
+public final class GatewayFailure extends RuntimeException {
+    private final transient GatewayError error;
+
+    public GatewayFailure(GatewayError error) {
+        super(error.toString(), null, false, false);
+        this.error = error;
+    }
+
+    public GatewayError error() {
+        return error;
+    }
+
+    /** The catalogued error of any throwable: a {@link GatewayFailure}'s own, else {@code Internal}. */
+    public static GatewayError of(Throwable t) {
+        return t instanceof GatewayFailure f ? f.error() : new GatewayError.Internal(String.valueOf(t));
+    }
+}

@@ -1,0 +1,81 @@
+package io.tokengate.ingress;
+
+import io.quarkus.runtime.StartupEvent;
+import io.tokengate.config.RouteTable;
+import io.tokengate.error.ErrorCatalog;
+import io.tokengate.error.GatewayError;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Stage 1, Match: the exact public routes on the Vert.x router (event loop), a request id, the body limit, and
+ * OpenAI-format 404/405 for everything else under {@code /v1}. Each matched request goes to the pipeline.
+ */
+@ApplicationScoped
+public class OpenAiRoutes {
+    private final RouteTable routes;
+    private final RequestHandler pipeline;
+    private final List<String> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Whoever runs matched requests (the pipeline). */
+    public interface RequestHandler {
+        void handle(Exchange exchange);
+    }
+
+    @Inject
+    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline) {
+        this.routes = routes;
+        this.pipeline = pipeline;
+    }
+
+    void install(@Observes Router router) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            router.route(endpoint.method(), endpoint.routePath()).handler(ctx -> match(ctx, endpoint));
+            installed.add(endpoint.method().name() + " " + endpoint.path());
+        }
+        router.route("/v1/*").handler(this::unmatched);
+        router.route("/v1").handler(this::unmatched);
+    }
+
+    void eagerStart(@Observes StartupEvent event) {
+        // Resolves the route table at start so that a bad configuration fails the start, not the first request.
+        routes.allModels();
+    }
+
+    /** The routes installed on the router ({@code "POST /v1/chat/completions"}), for the OpenAPI contract test. */
+    public List<String> installedRoutes() {
+        return List.copyOf(installed);
+    }
+
+    private void match(RoutingContext ctx, Endpoint endpoint) {
+        ctx.request().pause();
+        String requestId = RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID));
+        pipeline.handle(new Exchange(ctx, endpoint, requestId, routes.maxBodyBytes()));
+    }
+
+    private void unmatched(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        String method = ctx.request().method().name();
+        boolean pathKnown = Arrays.stream(Endpoint.values()).anyMatch(e -> matches(e, path));
+        GatewayError error = pathKnown ? new GatewayError.MethodNotAllowed(method, path)
+                : new GatewayError.UnknownRoute(method, path);
+        Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), 0);
+        exchange.sendError(ErrorCatalog.describe(error));
+    }
+
+    private static boolean matches(Endpoint endpoint, String path) {
+        String template = endpoint.path();
+        int param = template.indexOf('{');
+        if (param < 0) {
+            return template.equals(path);
+        }
+        String prefix = template.substring(0, param);
+        return path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0;
+    }
+
+}

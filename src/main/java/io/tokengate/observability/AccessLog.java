@@ -1,0 +1,53 @@
+package io.tokengate.observability;
+
+import io.tokengate.config.GatewayConfig;
+import io.tokengate.error.Json;
+import io.tokengate.ingress.Exchange;
+import io.tokengate.relay.Outcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * One structured JSON line per request on the {@code tokengate.access} logger. Never carries prompt text,
+ * credentials or headers: only ids, names, numbers and catalogued codes.
+ */
+@ApplicationScoped
+public class AccessLog {
+    private static final Logger LOG = Logger.getLogger("tokengate.access");
+    private final boolean enabled;
+
+    @Inject
+    public AccessLog(GatewayConfig config) {
+        this.enabled = config.accessLog().enabled();
+    }
+
+    /** Logs one finished request; tenant and model are null when it failed before they were known. */
+    public void record(Exchange exchange, Outcome outcome) {
+        if (!enabled || !LOG.isInfoEnabled()) {
+            return;
+        }
+        String tenant = exchange.caller() == null ? null : exchange.caller().tenant();
+        LOG.info(line(exchange, tenant, exchange.model(), outcome, System.nanoTime()));
+    }
+
+    static String line(Exchange exchange, String tenant, String model, Outcome o, long now) {
+        return "{\"request_id\":" + Json.quote(exchange.requestId())
+                + ",\"endpoint\":" + Json.quote(exchange.endpoint() == null ? null : exchange.endpoint().path())
+                + ",\"tenant\":" + Json.quote(tenant)
+                + ",\"model\":" + Json.quote(model)
+                + ",\"backend\":" + Json.quote(o.endpoint())
+                + ",\"status\":" + o.status()
+                + ",\"error_code\":" + Json.quote(o.errorCode())
+                + ",\"prompt_tokens\":" + o.usage().promptTokens()
+                + ",\"completion_tokens\":" + o.usage().completionTokens()
+                + ",\"usage_estimated\":" + o.usage().estimated()
+                + ",\"attempts\":" + o.attempts()
+                + ",\"ttfb_ms\":" + millis(o.firstByteNanos() - exchange.startNanos())
+                + ",\"duration_ms\":" + millis(now - exchange.startNanos()) + "}";
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", Math.max(0, nanos) / 1e6);
+    }
+}

@@ -1,0 +1,100 @@
+package io.tokengate.pipeline;
+
+import io.smallrye.mutiny.Uni;
+import io.tokengate.auth.Authenticator;
+import io.tokengate.budget.BudgetGate;
+import io.tokengate.error.ErrorBody;
+import io.tokengate.error.ErrorCatalog;
+import io.tokengate.error.GatewayError;
+import io.tokengate.error.GatewayFailure;
+import io.tokengate.ingress.Endpoint;
+import io.tokengate.ingress.Exchange;
+import io.tokengate.ingress.OpenAiRoutes;
+import io.tokengate.observability.AccessLog;
+import io.tokengate.protocol.OpenAiProtocol;
+import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.protocol.Usage;
+import io.tokengate.relay.Outcome;
+import io.tokengate.relay.ResponseRelay;
+import io.tokengate.routing.RoutePlanner;
+import io.tokengate.upstream.UpstreamDispatcher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place the order of a request's eight stages is written:
+ * match → authenticate → parse → admit → route → dispatch → relay → settle.
+ * Stage 1 (match) happens in {@link OpenAiRoutes}, which hands each matched request here.
+ */
+@ApplicationScoped
+public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
+    private static final Logger LOG = Logger.getLogger(ProxyPipeline.class);
+    private final Authenticator authenticator;
+    private final OpenAiProtocol protocol;
+    private final BudgetGate budget;
+    private final RoutePlanner planner;
+    private final UpstreamDispatcher dispatcher;
+    private final ResponseRelay relay;
+    private final AccessLog accessLog;
+
+    @Inject
+    public ProxyPipeline(Authenticator authenticator, OpenAiProtocol protocol, BudgetGate budget,
+            RoutePlanner planner, UpstreamDispatcher dispatcher, ResponseRelay relay, AccessLog accessLog) {
+        this.authenticator = authenticator;
+        this.protocol = protocol;
+        this.budget = budget;
+        this.planner = planner;
+        this.dispatcher = dispatcher;
+        this.relay = relay;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void handle(Exchange exchange) {
+        if (!exchange.endpoint().proxied()) {
+            listModels(exchange);
+            return;
+        }
+        authenticator.authenticate(exchange)                                          // 2 authenticate
+                .invoke(exchange::identified)
+                .chain(caller -> protocol.parse(exchange, caller))                     // 3 parse
+                .chain(budget::admit)                                                  // 4 admit
+                .chain(reservation -> proxy(exchange, reservation.request())           // 5-7
+                        .onFailure().recoverWithItem(failure -> failed(exchange, failure))
+                        .invoke(outcome -> budget.settle(reservation, outcome)))       // 8 settle, always
+                .onFailure().recoverWithItem(failure -> failed(exchange, failure))
+                .subscribe().with(outcome -> accessLog.record(exchange, outcome));
+    }
+
+    private Uni<Outcome> proxy(Exchange exchange, ParsedRequest request) {
+        return Uni.createFrom().item(() -> planner.route(protocol.entitled(request.caller(), request.model()))) // 5 route
+                .chain(plan -> dispatcher.dispatch(exchange, request, plan))           // 6 dispatch (retry unit)
+                .chain(upstream -> relay.relay(exchange, request, upstream));          // 7 relay
+    }
+
+    private void listModels(Exchange exchange) {
+        authenticator.authenticate(exchange)
+                .invoke(exchange::identified)
+                .map(caller -> exchange.endpoint() == Endpoint.LIST_MODELS ? protocol.modelList(caller)
+                        : protocol.model(caller, exchange.modelParam()))
+                .map(json -> {
+                    exchange.sendJson(200, json);
+                    return new Outcome(200, Usage.NONE, null, null, 0, System.nanoTime());
+                })
+                .onFailure().recoverWithItem(failure -> failed(exchange, failure))
+                .subscribe().with(outcome -> accessLog.record(exchange, outcome));
+    }
+
+    /** Sends the catalogued error (or nothing, if the client left) and describes the outcome. */
+    private static Outcome failed(Exchange exchange, Throwable failure) {
+        GatewayError error = GatewayFailure.of(failure);
+        if (error instanceof GatewayError.Internal) {
+            LOG.errorf(failure, "request %s failed unexpectedly", exchange.requestId());
+        }
+        ErrorBody body = ErrorCatalog.describe(error);
+        exchange.sendError(body);
+        int status = exchange.clientGone() ? 499 : body.status();
+        return new Outcome(status, Usage.NONE, body.code(), null, 0, System.nanoTime());
+    }
+}

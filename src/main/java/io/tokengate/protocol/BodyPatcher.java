@@ -1,0 +1,52 @@
+package io.tokengate.protocol;
+
+import io.tokengate.error.Json;
+import io.tokengate.protocol.ParsedRequest.BodyLayout;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Splices replacement bytes into the raw body; everything not patched is forwarded byte for byte. */
+final class BodyPatcher {
+    private BodyPatcher() {}
+
+    private record Splice(int start, int end, String text) {}
+
+    static byte[] patch(byte[] raw, BodyLayout layout, String newModel, boolean askForUsage) {
+        List<Splice> splices = new ArrayList<>(2);
+        if (newModel != null) {
+            splices.add(new Splice(layout.modelStart(), layout.modelEnd(), Json.quote(newModel)));
+        }
+        if (askForUsage) {
+            splices.add(usageSplice(layout));
+        }
+        return splices.isEmpty() ? raw : apply(raw, splices);
+    }
+
+    private static Splice usageSplice(BodyLayout layout) {
+        if (layout.includeUsageStart() >= 0) {
+            return new Splice(layout.includeUsageStart(), layout.includeUsageEnd(), "true");
+        }
+        if (layout.streamOptionsStart() >= 0) {
+            int at = layout.streamOptionsStart() + 1;
+            return new Splice(at, at, layout.streamOptionsEmpty() ? "\"include_usage\":true" : "\"include_usage\":true,");
+        }
+        int at = layout.objectStart() + 1;
+        return new Splice(at, at, "\"stream_options\":{\"include_usage\":true},");
+    }
+
+    private static byte[] apply(byte[] raw, List<Splice> splices) {
+        splices.sort(Comparator.comparingInt(Splice::start));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 64);
+        int at = 0;
+        for (Splice s : splices) {
+            out.write(raw, at, s.start() - at);
+            out.writeBytes(s.text().getBytes(StandardCharsets.UTF_8));
+            at = s.end();
+        }
+        out.write(raw, at, raw.length - at);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,158 @@
+package io.tokengate.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tokengate.error.GatewayError;
+import io.tokengate.error.GatewayFailure;
+import java.io.IOException;
+
+/**
+ * One streaming pass over the request JSON: reads the few top-level fields the gateway needs, records where
+ * the patchable ones sit, sizes the prompt, and skips everything else without building a tree.
+ */
+final class RequestScanner implements AutoCloseable {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final JsonParser parser;
+    final Fields fields = new Fields();
+
+    /** What the scan found; -1 offsets mean absent. */
+    static final class Fields {
+        String model;
+        boolean stream;
+        boolean includeUsage;
+        Integer maxTokens;
+        Integer maxCompletionTokens;
+        int objectStart = -1;
+        int modelStart = -1;
+        int modelEnd = -1;
+        int streamOptionsStart = -1;
+        boolean streamOptionsEmpty;
+        int includeUsageStart = -1;
+        int includeUsageEnd = -1;
+        boolean hasMessages;
+        boolean hasPrompt;
+        boolean hasInput;
+        final PromptSize prompt = new PromptSize();
+    }
+
+    private RequestScanner(byte[] raw) throws IOException {
+        this.parser = JSON.createParser(raw);
+    }
+
+    /** Scans {@code raw}, failing with a catalogued 400 on malformed JSON or a mistyped known field. */
+    static Fields scan(byte[] raw) {
+        try (RequestScanner scanner = new RequestScanner(raw).run()) {
+            return scanner.fields;
+        } catch (GatewayFailure e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw new GatewayFailure(new GatewayError.MalformedJson(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new GatewayFailure(new GatewayError.MalformedJson("unreadable body"));
+        }
+    }
+
+    private RequestScanner run() throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new GatewayFailure(new GatewayError.MalformedJson("the body must be a JSON object"));
+        }
+        fields.objectStart = offset();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            field(name);
+        }
+        if (parser.nextToken() != null) {
+            throw new GatewayFailure(new GatewayError.MalformedJson("unexpected content after the JSON object"));
+        }
+        return this;
+    }
+
+    private void field(String name) throws IOException {
+        switch (name) {
+            case "model" -> model();
+            case "stream" -> fields.stream = bool("stream");
+            case "max_tokens" -> fields.maxTokens = positiveInt("max_tokens");
+            case "max_completion_tokens" -> fields.maxCompletionTokens = positiveInt("max_completion_tokens");
+            case "stream_options" -> streamOptions();
+            case "messages" -> fields.hasMessages = fields.prompt.messages(parser);
+            case "prompt" -> fields.hasPrompt = fields.prompt.text(parser, "prompt");
+            case "input" -> fields.hasInput = fields.prompt.text(parser, "input");
+            default -> parser.skipChildren();
+        }
+    }
+
+    private void model() throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            throw invalidType("model", "a string");
+        }
+        fields.modelStart = offset();
+        fields.model = parser.getText();
+        fields.modelEnd = (int) parser.currentLocation().getByteOffset();
+        if (fields.model.isBlank()) {
+            throw new GatewayFailure(new GatewayError.MissingField("model"));
+        }
+    }
+
+    private void streamOptions() throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw invalidType("stream_options", "an object");
+        }
+        fields.streamOptionsStart = offset();
+        fields.streamOptionsEmpty = true;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            fields.streamOptionsEmpty = false;
+            String name = parser.currentName();
+            parser.nextToken();
+            if ("include_usage".equals(name)) {
+                fields.includeUsageStart = offset();
+                fields.includeUsage = bool("stream_options.include_usage");
+                fields.includeUsageEnd = (int) parser.currentLocation().getByteOffset();
+            } else {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    private boolean bool(String param) {
+        return switch (parser.currentToken()) {
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE, VALUE_NULL -> false;
+            default -> throw invalidType(param, "a boolean");
+        };
+    }
+
+    private Integer positiveInt(String param) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            throw invalidType(param, "an integer");
+        }
+        long value = parser.getLongValue();
+        if (value < 1 || value > Integer.MAX_VALUE) {
+            throw new GatewayFailure(new GatewayError.InvalidValue(param, "must be at least 1."));
+        }
+        return (int) value;
+    }
+
+    private int offset() {
+        return (int) parser.currentTokenLocation().getByteOffset();
+    }
+
+    static GatewayFailure invalidType(String param, String expected) {
+        return new GatewayFailure(new GatewayError.InvalidType(param, expected));
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+}

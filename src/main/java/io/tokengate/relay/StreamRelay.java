@@ -1,0 +1,163 @@
+package io.tokengate.relay;
+
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.tokengate.error.ErrorBody;
+import io.tokengate.error.ErrorCatalog;
+import io.tokengate.error.GatewayError;
+import io.tokengate.ingress.Exchange;
+import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.upstream.UpstreamResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Relays one SSE stream event by event, flushed as they arrive, with back-pressure both ways: a slow client
+ * pauses the backend, a client that goes away cancels it. A stream that breaks ends with an SSE error event,
+ * never with a clean-looking end.
+ */
+final class StreamRelay {
+    private final Exchange exchange;
+    private final ParsedRequest request;
+    private final UpstreamResponse upstream;
+    private final UniEmitter<? super Outcome> emitter;
+    private final SseDecoder decoder = new SseDecoder();
+    private final StreamTap tap;
+    private final HttpServerResponse out;
+    private long firstByteNanos;
+    private boolean done;
+
+    StreamRelay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream, UniEmitter<? super Outcome> emitter) {
+        this.exchange = exchange;
+        this.request = request;
+        this.upstream = upstream;
+        this.emitter = emitter;
+        this.tap = new StreamTap(!request.clientWantsUsage());
+        this.out = exchange.response();
+    }
+
+    void start() {
+        out.setStatusCode(200).setChunked(true)
+                .putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+        exchange.onClientGone(this::clientGone);
+        HttpClientResponse rest = upstream.rest();
+        rest.handler(this::chunk);
+        rest.exceptionHandler(this::broken);
+        rest.endHandler(v -> ended());
+        chunk(upstream.head());
+        if (!done) {
+            rest.resume();
+        }
+    }
+
+    private void chunk(Buffer chunk) {
+        if (done) {
+            return;
+        }
+        upstream.watchdog().chunk();
+        Buffer forward = filter(chunk);
+        if (forward.length() > 0) {
+            out.write(forward);
+            if (firstByteNanos == 0) {
+                firstByteNanos = System.nanoTime();
+            }
+        }
+        if (out.writeQueueFull()) {
+            upstream.rest().pause();
+            out.drainHandler(v -> upstream.rest().resume());
+        }
+    }
+
+    /** The events of {@code chunk} the client should see; the chunk itself when nothing changes. */
+    private Buffer filter(Buffer chunk) {
+        boolean hadPending = decoder.hasPartialEvent();
+        Filtered filtered = new Filtered();
+        byte[] data = decoder.feed(chunk, filtered::event);
+        if (filtered.copy != null) {
+            return filtered.copy;
+        }
+        if (!hadPending && !decoder.hasPartialEvent()) {
+            return chunk; // the common case: whole events, all forwarded, no copy
+        }
+        return Buffer.buffer().appendBytes(data, 0, filtered.forwardedEnd);
+    }
+
+    /** Builds a copy only once an event must be hidden or changed. */
+    private final class Filtered {
+        Buffer copy;
+        int forwardedEnd;
+
+        void event(byte[] d, int start, int end) {
+            StreamTap.Verdict verdict = tap.inspect(d, start, end);
+            if (verdict == StreamTap.Verdict.FORWARD && copy == null) {
+                forwardedEnd = end;
+                return;
+            }
+            if (copy == null) {
+                copy = Buffer.buffer(end).appendBytes(d, 0, forwardedEnd);
+            }
+            switch (verdict) {
+                case HIDE -> { }
+                case STRIP_USAGE_NULL -> appendWithout(copy, d, start, end, StreamTap.USAGE_NULL);
+                case FORWARD -> copy.appendBytes(d, start, end - start);
+            }
+        }
+    }
+
+    private static void appendWithout(Buffer target, byte[] d, int start, int end, byte[] pattern) {
+        int at;
+        while ((at = Bytes.indexOf(d, start, end, pattern)) >= 0) {
+            target.appendBytes(d, start, at - start);
+            start = at + pattern.length;
+        }
+        target.appendBytes(d, start, end - start);
+    }
+
+    private void ended() {
+        if (tap.complete()) {
+            finish(200, null);
+        } else {
+            fail(new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), "ended without [DONE]"));
+        }
+    }
+
+    private void broken(Throwable cause) {
+        String expired = upstream.watchdog().expired();
+        fail(expired != null ? new GatewayError.UpstreamTimedOut(upstream.candidate().endpoint().id(), expired)
+                : new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), String.valueOf(cause)));
+    }
+
+    private void fail(GatewayError error) {
+        if (done) {
+            return;
+        }
+        ErrorBody body = ErrorCatalog.describe(error);
+        upstream.cancel();
+        out.write(body.toSseEvent());
+        finish(200, body.code());
+    }
+
+    private void clientGone() {
+        if (!done) {
+            upstream.cancel();
+            complete(499, "client_closed_request");
+        }
+    }
+
+    private void finish(int status, String errorCode) {
+        upstream.watchdog().stop();
+        if (!out.ended() && !exchange.clientGone()) {
+            out.end();
+        }
+        complete(status, errorCode);
+    }
+
+    private void complete(int status, String errorCode) {
+        done = true;
+        emitter.complete(new Outcome(status, tap.usage(request.estimatedPromptTokens()), errorCode,
+                upstream.candidate().endpoint().id(), upstream.attempts(),
+                firstByteNanos == 0 ? System.nanoTime() : firstByteNanos));
+    }
+}

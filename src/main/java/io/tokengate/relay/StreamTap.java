@@ -1,0 +1,103 @@
+package io.tokengate.relay;
+
+import io.tokengate.protocol.Usage;
+import io.tokengate.protocol.UsageReader;
+
+/**
+ * Looks at each SSE event on its way to the client: taps usage, notes {@code finish_reason} and {@code [DONE]},
+ * counts content chunks (the estimate when no usage comes), and hides what the gateway asked for on its own
+ * (the usage-only chunk and {@code "usage":null} fields) when the client did not ask for usage.
+ */
+final class StreamTap {
+    enum Verdict { FORWARD, HIDE, STRIP_USAGE_NULL }
+
+    private static final byte[] DATA = Bytes.ascii("data:");
+    private static final byte[] DONE = Bytes.ascii("[DONE]");
+    private static final byte[] USAGE = Bytes.ascii("\"usage\"");
+    static final byte[] USAGE_NULL = Bytes.ascii(",\"usage\":null");
+    private static final byte[] FINISH = Bytes.ascii("\"finish_reason\":\"");
+    private static final byte[] ERROR = Bytes.ascii("\"error\"");
+    private static final byte[] NO_CHOICES = Bytes.ascii("\"choices\":[]");
+    private static final byte[] CONTENT = Bytes.ascii("\"content\":\"");
+    private static final byte[] TEXT = Bytes.ascii("\"text\":\"");
+
+    private final boolean hideUsage;
+    private Usage reported;
+    private boolean sawDone;
+    private boolean sawFinish;
+    private boolean sawError;
+    private int contentChunks;
+
+    StreamTap(boolean hideUsage) {
+        this.hideUsage = hideUsage;
+    }
+
+    Verdict inspect(byte[] d, int start, int end) {
+        int data = Bytes.indexOf(d, start, end, DATA);
+        if (data < 0) {
+            return Verdict.FORWARD; // comments, event names, retry hints: passed through
+        }
+        int from = data + DATA.length;
+        if (from < end && d[from] == ' ') {
+            from++;
+        }
+        if (Bytes.contains(d, from, Math.min(end, from + DONE.length), DONE)) {
+            sawDone = true;
+            return Verdict.FORWARD;
+        }
+        return inspectJson(d, from, end);
+    }
+
+    private Verdict inspectJson(byte[] d, int from, int end) {
+        sawFinish |= Bytes.contains(d, from, end, FINISH);
+        if (Bytes.contains(d, from, Math.min(end, from + 12), ERROR)) {
+            sawError = true;
+            return Verdict.FORWARD;
+        }
+        if (carriesText(d, from, end)) {
+            contentChunks++;
+        }
+        if (!Bytes.contains(d, from, end, USAGE)) {
+            return Verdict.FORWARD;
+        }
+        Usage usage = tapUsage(d, from, end);
+        if (usage != null) {
+            reported = usage;
+            return hideUsage && Bytes.contains(d, from, end, NO_CHOICES) ? Verdict.HIDE : Verdict.FORWARD;
+        }
+        return hideUsage && Bytes.contains(d, from, end, USAGE_NULL) ? Verdict.STRIP_USAGE_NULL : Verdict.FORWARD;
+    }
+
+    /** True when the chunk carries generated text (a non-empty {@code content} or {@code text} string). */
+    private static boolean carriesText(byte[] d, int from, int end) {
+        int at = Bytes.indexOf(d, from, end, CONTENT);
+        int after = at + CONTENT.length;
+        if (at < 0) {
+            at = Bytes.indexOf(d, from, end, TEXT);
+            after = at + TEXT.length;
+        }
+        return at >= 0 && after < end && d[after] != '"';
+    }
+
+    private static Usage tapUsage(byte[] d, int from, int end) {
+        try {
+            return UsageReader.fromChunk(d, from, end - from);
+        } catch (UsageReader.NotJson e) {
+            return null;
+        }
+    }
+
+    /** True when the backend finished the stream properly. */
+    boolean complete() {
+        return sawDone && !sawError;
+    }
+
+    boolean sawFinish() {
+        return sawFinish;
+    }
+
+    /** What was delivered: the backend's usage, or an estimate from the content chunks seen. */
+    Usage usage(int estimatedPromptTokens) {
+        return reported != null ? reported : new Usage(estimatedPromptTokens, contentChunks, true);
+    }
+}

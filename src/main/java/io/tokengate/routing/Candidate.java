@@ -1,0 +1,7 @@
+package io.tokengate.routing;
+
+import io.tokengate.config.EndpointSpec;
+import io.tokengate.config.PoolSpec;
+
+/** One place a request may go: an endpoint of a pool, and the model name to send there. */
+public record Candidate(PoolSpec pool, EndpointSpec endpoint, String upstreamModel) {}

@@ -1,0 +1,178 @@
+package io.tokengate.upstream;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.tokengate.error.GatewayError;
+import io.tokengate.error.GatewayFailure;
+import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.protocol.Usage;
+import io.tokengate.protocol.UsageReader;
+import io.tokengate.routing.Candidate;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One try against one candidate: rewrite the body, send, and wait until the answer can be committed to the
+ * client (a plain body complete and valid JSON, or a stream's first bytes). Fails with a catalogued error.
+ */
+final class Attempt {
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final Candidate candidate;
+    private final ParsedRequest request;
+    private final String requestId;
+    private final int number;
+    private UniEmitter<? super UpstreamResponse> emitter;
+    private HttpClientRequest upstream;
+    private Watchdog watchdog;
+    private boolean cancelled;
+    private boolean responded;
+
+    Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, String requestId, int number) {
+        this.vertx = vertx;
+        this.client = client;
+        this.candidate = candidate;
+        this.request = request;
+        this.requestId = requestId;
+        this.number = number;
+    }
+
+    Uni<UpstreamResponse> run() {
+        return Uni.createFrom().emitter(e -> {
+            emitter = e;
+            client.request(options()).onComplete(ar -> {
+                if (ar.failed()) {
+                    fail(ar.cause());
+                } else {
+                    send(ar.result());
+                }
+            });
+        });
+    }
+
+    /** The client went away: abandon this attempt and stop the backend's work. */
+    void cancel() {
+        if (emitter != null && !cancelled) {
+            emitter.fail(new GatewayFailure(new GatewayError.ClientClosed()));
+        }
+        cancelled = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (upstream != null) {
+            upstream.reset();
+        }
+    }
+
+    private RequestOptions options() {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setHost(candidate.endpoint().host()).setPort(candidate.endpoint().port())
+                .setSsl(candidate.endpoint().ssl()).setURI(candidate.endpoint().path(request.endpoint().path()))
+                .putHeader("content-type", "application/json")
+                .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
+                .putHeader("x-request-id", requestId);
+        candidate.pool().authorization().ifPresent(value -> options.putHeader("authorization", value));
+        return options;
+    }
+
+    private void send(HttpClientRequest req) {
+        upstream = req;
+        if (cancelled) {
+            req.reset();
+            return;
+        }
+        long first = (request.stream() ? candidate.pool().firstTokenTimeout() : candidate.pool().totalTimeout()).toNanos();
+        watchdog = new Watchdog(vertx, first, candidate.pool().idleTimeout().toNanos(),
+                candidate.pool().totalTimeout().toNanos(), req::reset);
+        req.exceptionHandler(this::fail);
+        req.send(request.upstreamBody(candidate.upstreamModel())).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ar.cause());
+            } else {
+                answer(ar.result());
+            }
+        });
+    }
+
+    private void answer(HttpClientResponse response) {
+        responded = true;
+        response.exceptionHandler(this::fail);
+        if (response.statusCode() >= 500) {
+            response.body(); // drain, so the connection can be reused
+            fail(new GatewayFailure(new GatewayError.UpstreamFailed(candidate.endpoint().id(), response.statusCode())));
+        } else if (request.stream() && response.statusCode() == 200 && isEventStream(response)) {
+            firstChunk(response);
+        } else {
+            wholeBody(response);
+        }
+    }
+
+    private void firstChunk(HttpClientResponse response) {
+        response.endHandler(v -> fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(
+                candidate.endpoint().id(), "stream ended before any data"))));
+        response.handler(chunk -> {
+            response.pause();
+            response.handler(null);
+            response.endHandler(null);
+            watchdog.chunk();
+            emitter.complete(new UpstreamResponse(candidate, 200, response.headers(), chunk, null, response,
+                    upstream, watchdog, number));
+        });
+    }
+
+    private void wholeBody(HttpClientResponse response) {
+        response.body().onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ar.cause());
+                return;
+            }
+            watchdog.stop();
+            Buffer body = ar.result();
+            try {
+                Usage usage = response.statusCode() == 200
+                        ? UsageReader.fromResponse(body.getBytes(), request.estimatedPromptTokens()) : Usage.NONE;
+                emitter.complete(new UpstreamResponse(candidate, response.statusCode(), response.headers(), body,
+                        usage, null, upstream, watchdog, number));
+            } catch (UsageReader.NotJson e) {
+                fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(candidate.endpoint().id(), "not JSON")));
+            }
+        });
+    }
+
+    private void fail(Throwable cause) {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (!cancelled) {
+            emitter.fail(new GatewayFailure(classify(cause)));
+        }
+    }
+
+    private GatewayError classify(Throwable cause) {
+        String id = candidate.endpoint().id();
+        if (cause instanceof GatewayFailure f) {
+            return f.error();
+        }
+        if (watchdog != null && watchdog.expired() != null) {
+            return new GatewayError.UpstreamTimedOut(id, watchdog.expired());
+        }
+        if (cause instanceof TimeoutException) {
+            return new GatewayError.UpstreamTimedOut(id, "connect");
+        }
+        if (responded) {
+            return new GatewayError.UpstreamProtocolError(id, "connection closed mid-response");
+        }
+        return new GatewayError.UpstreamUnreachable(id);
+    }
+
+    private static boolean isEventStream(HttpClientResponse response) {
+        String type = response.getHeader("content-type");
+        return type != null && type.startsWith("text/event-stream");
+    }
+}

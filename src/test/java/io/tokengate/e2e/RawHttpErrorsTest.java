@@ -1,0 +1,51 @@
+package io.tokengate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tokengate.testing.Gateway;
+import io.tokengate.testing.SimulatorResource;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** Failures the SDK cannot produce (bad JSON, unknown paths and methods), checked on the wire. */
+@QuarkusTest
+@WithTestResource(SimulatorResource.class)
+class RawHttpErrorsTest {
+
+    @Test
+    void malformedJson() {
+        HttpResponse<String> response = Gateway.post("/v1/chat/completions", "{\"model\": \"sim-llama\", ");
+        assertError(response, 400, "invalid_json");
+    }
+
+    @Test
+    void missingModelAndMissingMessagesNameTheParam() {
+        assertError(Gateway.post("/v1/chat/completions", "{\"messages\":[]}"), 400, "missing_required_parameter");
+        HttpResponse<String> noMessages = Gateway.post("/v1/chat/completions", "{\"model\":\"sim-llama\"}");
+        assertError(noMessages, 400, "missing_required_parameter");
+        assertThat(noMessages.body()).contains("\"param\":\"messages\"");
+    }
+
+    @Test
+    void unknownPathAndWrongMethod() {
+        assertError(Gateway.request("GET", "/v1/files"), 404, "unknown_url");
+        assertError(Gateway.request("DELETE", "/v1/chat/completions"), 405, "method_not_allowed");
+        assertError(Gateway.request("GET", "/v1/models/no-such-model"), 404, "model_not_found");
+    }
+
+    @Test
+    void everyErrorCarriesARequestId() {
+        HttpResponse<String> response = Gateway.post("/v1/embeddings", "[]");
+        assertError(response, 400, "invalid_json");
+        assertThat(response.headers().firstValue("x-request-id")).isPresent();
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(response.body()).startsWith("{\"error\":{\"message\":").contains("\"code\":\"" + code + "\"")
+                .contains("\"type\":").contains("\"param\":");
+    }
+}
