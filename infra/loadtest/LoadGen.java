@@ -8,7 +8,7 @@
  * How it works
  *   - Request i is scheduled at t0 + i/rate, independent of how long earlier requests take (open loop).
  *     A fixed set of worker threads (--concurrency, the bound on in-flight requests) each claims the next
- *     request index, waits for its scheduled instant (park, then spin for the last ~200 us), and sends it.
+ *     request index, waits for its scheduled instant (park, then spin for the last ~250 us), and sends it.
  *     If every worker is busy the request starts late; that lag is reported, and the "corrected" latency
  *     (measured from the scheduled instant, as wrk2 does) includes it.
  *   - HTTP/1.1 over raw sockets (TLS via the JDK's default SSLSocketFactory with hostname verification),
@@ -57,7 +57,8 @@ public class LoadGen {
      * Spin (instead of park) for the last stretch before a scheduled send: a timed park alone wakes up
      * 50-200 us late, and on virtual machines with idle vCPUs about 1% of wake-ups are 1-4 ms late.
      * The window is min(--spin-us, a quarter of the interval between requests), so spinning costs at most
-     * a quarter of a core (10% of a core at 100 req/s with the default 1000 us).
+     * a quarter of a core (2.5% of a core at 100 req/s with the default 250 us). Longer windows did not help
+     * on small (2 vCPU) machines: the spinning thread then competes with the targets for CPU.
      */
     final long spinNanos;
     /** A request starting more than this after its scheduled instant counts as "late". */
@@ -85,7 +86,7 @@ public class LoadGen {
         String envOut;
         String jsonOut;
         double progress = 0;
-        long spinUs = 1000;
+        long spinUs = 250;
         boolean quiet;
     }
 
@@ -111,7 +112,7 @@ public class LoadGen {
               --json-out FILE       also write the JSON result line to FILE
               --progress S          print progress to stderr every S seconds (default off)
               --spin-us N           busy-wait at most N us before each scheduled send, for punctual starts
-                                    (default 1000; capped at a quarter of the interval between requests)
+                                    (default 250; capped at a quarter of the interval between requests)
               --quiet               no human-readable report on stderr
             """;
 

@@ -6,11 +6,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One streamed completion as server-sent events: the chat role chunk and the first token after the time to first
- * token, then one token per inter-token latency (Vert.x timers; with no latency, all chunks in one tick as separate
- * writes), the usage chunk when asked, then {@code [DONE]}. Pauses while the caller's write queue is full, stops
+ * token, then one token per inter-token latency (Vert.x timers against absolute deadlines; with no latency, all
+ * chunks in one tick as separate writes), the usage chunk when asked, then {@code [DONE]}. Pauses while the caller's write queue is full, stops
  * generating when the caller goes away. Confined to the connection's event loop.
  */
 final class TokenStream {
@@ -28,6 +29,7 @@ final class TokenStream {
     private final int cutAt;
     private int next;
     private boolean roleSent;
+    private long startNanos;
     private long timerId = -1;
     private Future<Void> lastWrite;
 
@@ -45,26 +47,31 @@ final class TokenStream {
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
         lastWrite = response.writeHead();
         exchange.onAbort(this::cancelTimer);
-        after(plan.ttftMs());
+        startNanos = System.nanoTime();
+        scheduleNext();
     }
 
-    /** Runs the next tick after {@code delayMs}, once the caller has drained what it was sent. */
-    private void after(long delayMs) {
+    /** Runs the next tick when the next token is due, once the caller has drained what it was sent. */
+    private void scheduleNext() {
         if (response.writeQueueFull()) {
             response.drainHandler(v -> {
                 response.drainHandler(null);
-                after(delayMs);
+                scheduleNext();
             });
-        } else if (delayMs <= 0) {
+            return;
+        }
+        long waitNanos = dueNanos() - System.nanoTime();
+        if (waitNanos <= 0) {
             tick();
         } else {
-            timerId = vertx.setTimer(delayMs, id -> {
+            timerId = vertx.setTimer((waitNanos + 999_999) / 1_000_000, id -> {
                 timerId = -1;
                 tick();
             });
         }
     }
 
+    /** Writes every token that is due (all of them without latency), then waits for the next one. */
     private void tick() {
         if (exchange.isDone()) {
             return;
@@ -77,8 +84,13 @@ final class TokenStream {
             if (emitNext()) {
                 return;
             }
-        } while (plan.itlMs() <= 0 && !response.writeQueueFull());
-        after(plan.itlMs());
+        } while (!response.writeQueueFull() && dueNanos() - System.nanoTime() <= 0);
+        scheduleNext();
+    }
+
+    /** Token k is due at start + ttft + k * itl: deadlines are absolute, so timer lateness does not add up. */
+    private long dueNanos() {
+        return startNanos + TimeUnit.MILLISECONDS.toNanos(plan.ttftMs() + next * plan.itlMs());
     }
 
     /** Writes the next token; true once the stream is over (finished or cut). */
