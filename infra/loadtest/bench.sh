@@ -79,6 +79,8 @@ untrack() {
 cleanup() {
     local rc=$? p
     trap - EXIT INT TERM
+    # A signal may arrive inside a redirected function call: report on the script's own stdout/stderr.
+    exec 1>&"$STDOUT_FD" 2>&"$STDERR_FD"
     if ((${#STARTED_PIDS[@]})); then
         for p in "${STARTED_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
         for _ in $(seq 1 50); do # up to 5 s for a clean shutdown
@@ -90,10 +92,22 @@ cleanup() {
         for p in "${STARTED_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
         wait 2>/dev/null || true
     fi
+    trim_log "$BENCH_DIR/gateway.log"
+    trim_log "$BENCH_DIR/simulator.log"
     if ((rc != 0)) && [[ -d $BENCH_DIR ]]; then
         log "failed (exit $rc); raw outputs and process logs are in ${BENCH_DIR#"$REPO_ROOT"/}/"
     fi
     exit "$rc"
+}
+
+# Keeps a huge process log (e.g. a gateway access log written at saturation) to its first and last lines.
+trim_log() {
+    local f=$1 size max=$((64 * 1024 * 1024))
+    [[ -f $f ]] || return 0
+    size=$(stat -c %s "$f")
+    ((size > max)) || return 0
+    { head -n 2000 "$f"; echo "... [bench.sh: $size bytes, middle truncated] ..."; tail -n 2000 "$f"; } >"$f.tmp" &&
+        mv "$f.tmp" "$f"
 }
 
 # Runs a command in the background, tracked for cleanup, and waits for it (so that an interrupted
@@ -545,7 +559,7 @@ remote_mode() {
     run_tracked "$JAVA" $LOADGEN_JAVA_OPTS "$LOADGEN_SRC" --url "$endpoint" --model "$model" \
         --rate "$rate" --duration "$duration" --warmup "$warmup" --stream-share "$share" \
         --prompt-tokens "$prompt_tokens" --max-tokens "$max_tokens" --concurrency "$concurrency" \
-        --timeout "$timeout" --label remote --progress 10 --env-out "$BENCH_DIR/remote-loadgen.env" >"$json" ||
+        --timeout "$timeout" --label remote --progress 10 --env-out "$BENCH_DIR/remote-loadgen.env" 2>&1 >"$json" ||
         die "LoadGen failed"
     log "LoadGen result: ${json#"$REPO_ROOT"/}"
 
@@ -562,17 +576,21 @@ remote_mode() {
             wrk -t"$threads" -c"$concurrency" -d"${duration%.*}"s --timeout "${timeout%.*}"s -s "$LUA_SCRIPT" "$endpoint" \
             >"$BENCH_DIR/remote-wrk.txt" 2>&1 || { cat "$BENCH_DIR/remote-wrk.txt" >&2; die "wrk failed"; }
         line=$(grep '^BENCH_RESULT' "$BENCH_DIR/remote-wrk.txt") || die "no BENCH_RESULT in remote-wrk.txt"
-        echo
-        echo "saturation ($concurrency connections, ${duration}s): $(kv "$line" rps) req/s, $(kv "$line" requests) requests," \
-            "non-2xx $(kv "$line" non2xx) $(kv "$line" by_status), socket errors $(kv "$line" socket_errors)," \
-            "latency p50 $(calc '%.1f' 'a/1000' "$(kv "$line" p50_us)") ms, p99 $(calc '%.1f' 'a/1000' "$(kv "$line" p99_us)") ms" \
-            "(all requests mixed, wrk measures whole responses)"
+        local by_status
+        by_status=$(kv "$line" by_status)
+        echo "[saturation] $endpoint  wrk, $concurrency connections, ${duration%.*}s, stream share $share"
+        echo "  $(kv "$line" requests) requests, $(kv "$line" rps) req/s, non-2xx $(kv "$line" non2xx)${by_status:+ ($by_status)}," \
+            "socket errors $(kv "$line" socket_errors)"
+        echo "  latency (whole response, all requests): p50 $(calc '%.3f' 'a/1000' "$(kv "$line" p50_us)") ms," \
+            "p90 $(calc '%.3f' 'a/1000' "$(kv "$line" p90_us)") ms, p99 $(calc '%.3f' 'a/1000' "$(kv "$line" p99_us)") ms"
+        log "wrk output: ${BENCH_DIR#"$REPO_ROOT"/}/remote-wrk.txt"
     fi
 }
 
 # ==================================================================================================
 
 main() {
+    exec {STDOUT_FD}>&1 {STDERR_FD}>&2
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM

@@ -21,6 +21,11 @@ final class Exchange {
     private boolean done;
     private Runnable onAbort = NOTHING;
 
+    /** Counts one streamed content token (the back-pressure tests watch this). */
+    void streamedToken() {
+        counters.streamedToken();
+    }
+
     Exchange(HttpServerRequest request, SimCounters counters) {
         this.request = request;
         this.response = request.response();

@@ -12,7 +12,8 @@ import io.vertx.core.http.HttpHeaders;
  * @param outputTokens overrides the default completion length
  * @param fail answer this HTTP status with an OpenAI-format error (0: no)
  * @param retryAfter seconds for a {@code Retry-After} header on the {@code fail} answer
- * @param cutAfter content chunks to send before closing the connection abruptly
+ * @param cutAfter content chunks to send before closing the connection abruptly (no finish_reason, no [DONE]; at
+ *     most all of them); a non-streaming answer announces its length, writes half of its body, then closes
  * @param hang never answer until the caller goes away
  * @param garbage answer 200 with a body that is not JSON
  * @param noUsage send no {@code usage}, not even when the stream asked for it

@@ -9,6 +9,7 @@ final class SimCounters {
     private final LongAdder completed = new LongAdder();
     private final LongAdder aborted = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder streamedTokens = new LongAdder();
 
     void request() {
         requests.increment();
@@ -26,6 +27,14 @@ final class SimCounters {
         errors.increment();
     }
 
+    void streamedToken() {
+        streamedTokens.increment();
+    }
+
+    long streamedTokens() {
+        return streamedTokens.sum();
+    }
+
     SimulatorStats snapshot() {
         return new SimulatorStats(requests.sum(), completed.sum(), aborted.sum(), errors.sum());
     }
@@ -35,11 +44,12 @@ final class SimCounters {
         completed.reset();
         aborted.reset();
         errors.reset();
+        streamedTokens.reset();
     }
 
     String toJson() {
         SimulatorStats s = snapshot();
         return "{\"requests\":" + s.requests() + ",\"completed\":" + s.completed() + ",\"aborted\":" + s.aborted()
-                + ",\"errors\":" + s.errors() + "}";
+                + ",\"errors\":" + s.errors() + ",\"streamed_tokens\":" + streamedTokens.sum() + "}";
     }
 }

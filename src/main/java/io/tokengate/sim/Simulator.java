@@ -61,6 +61,11 @@ public final class Simulator {
         return state.counters().snapshot();
     }
 
+    /** Content tokens written to streams so far (all streams together). */
+    public long streamedTokens() {
+        return state.counters().streamedTokens();
+    }
+
     /** Zeroes the counters, restores the start settings and forgets the last request. */
     public void reset() {
         state.reset();

@@ -103,6 +103,7 @@ final class TokenStream {
         if (next < n) {
             boolean last = next == n - 1 && cutAt != n;
             write(json.token(sb, next++, last));
+            exchange.streamedToken();
             if (!last) {
                 return false;
             }

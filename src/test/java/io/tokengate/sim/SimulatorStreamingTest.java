@@ -120,11 +120,11 @@ class SimulatorStreamingTest {
             }
         }
         assertThat(lines).hasSize(7).last().isEqualTo("data: [DONE]");
-        assertThat(arrivals.get(1)).as("first token after the time to first token").isGreaterThanOrEqualTo(100);
-        assertThat(arrivals.get(5) - arrivals.get(1)).as("4 inter-token gaps of 40 ms").isGreaterThanOrEqualTo(140);
-        for (int i = 2; i <= 5; i++) {
-            assertThat(arrivals.get(i) - arrivals.get(i - 1)).isGreaterThanOrEqualTo(25);
+        // token k is due at ttft + k * itl after the simulator got the request, so never earlier on our clock
+        for (int k = 0; k < 5; k++) {
+            assertThat(arrivals.get(k + 1)).as("token %d arrival (ms)", k).isGreaterThanOrEqualTo(100 + 40L * k);
         }
+        assertThat(arrivals.get(0)).as("role chunk with the first token").isGreaterThanOrEqualTo(100);
     }
 
     @Test

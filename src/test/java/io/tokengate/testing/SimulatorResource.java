@@ -33,6 +33,8 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         pool(config, "sim", simulator.baseUrl());
         pool(config, "slow", simulator.baseUrl());
         pool(config, "dead", "http://127.0.0.1:" + unusedPort());
+        pool(config, "h2c", simulator.baseUrl());
+        config.put("tokengate.pools.h2c.http-version", "h2c");
         config.put("tokengate.pools.slow.timeouts.first-token", "400ms");
         config.put("tokengate.pools.slow.timeouts.total", "1500ms");
         config.put("tokengate.pools.slow.timeouts.idle", "400ms");
@@ -41,6 +43,7 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         model(config, "slow-llama", "slow");
         model(config, "dead-llama", "dead");
         model(config, "aliased", "sim");
+        model(config, "h2c-llama", "h2c");
         config.put("tokengate.models.aliased.upstream-model", "upstream-name");
         config.put("tokengate.limits.max-body-bytes", "65536");
         return config;
