@@ -622,7 +622,8 @@ public class LoadGen {
             return new ClassStats(all.size(), ok.size(),
                     new Dist(collect(ok, s -> s.end() - s.begin())),
                     new Dist(collect(ok, s -> s.end() - s.scheduled())),
-                    new Dist(collect(ok, s -> s.firstByte() - s.begin())));
+                    new Dist(collect(ok.stream().filter(s -> s.firstByte() != 0).toList(),
+                            s -> s.firstByte() - s.begin())));
         }
 
         String json() {

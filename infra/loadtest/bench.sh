@@ -47,6 +47,7 @@ die() { log "ERROR: $*"; exit 1; }
 usage() {
     sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
     cat <<'EOF'
+
 Mode 2 options:
   --url URL            gateway base URL (required); /v1/chat/completions is appended
   --api-key KEY        API key (or set TOKENGATE_API_KEY, which keeps it out of the process list)
@@ -67,6 +68,7 @@ EOF
 
 # Processes this script started; all of them are stopped on exit, whatever the exit reason.
 STARTED_PIDS=()
+OUTPUTS_STARTED=0 # 1 once target/bench/ is being written (then a failure points there)
 
 track() { STARTED_PIDS+=("$1"); }
 
@@ -94,7 +96,7 @@ cleanup() {
     fi
     trim_log "$BENCH_DIR/gateway.log"
     trim_log "$BENCH_DIR/simulator.log"
-    if ((rc != 0)) && [[ -d $BENCH_DIR ]]; then
+    if ((rc != 0 && OUTPUTS_STARTED)); then
         log "failed (exit $rc); raw outputs and process logs are in ${BENCH_DIR#"$REPO_ROOT"/}/"
     fi
     exit "$rc"
@@ -358,6 +360,9 @@ fixed_rate() { # target port kind(plain|stream)
         [[ $kind == stream ]] && R[$p.ttfb_${q,,}_ms]=$(calc '%.3f' 'a / 1000' "${!t}")
     done
     log "  p50 ${R[$p.p50_ms]} ms, p90 ${R[$p.p90_ms]} ms, p99 ${R[$p.p99_ms]} ms${R[$p.ttfb_p50_ms]:+, TTFB p50 ${R[$p.ttfb_p50_ms]} ms / p99 ${R[$p.ttfb_p99_ms]} ms}, errors $LG_ERRORS, late starts $LG_LATE_STARTS"
+    if ((LG_LATE_STARTS * 100 > LG_SENT)); then
+        log "  warning: more than 1% of the requests started over 1 ms late (busy machine?); tail latencies are suspect"
+    fi
 }
 
 # ==================================================================================================
@@ -493,17 +498,23 @@ local_mode() {
     ensure_build
     CLK_TCK=$(getconf CLK_TCK)
     mkdir -p "$BENCH_DIR"
+    OUTPUTS_STARTED=1
     rm -f "$BENCH_DIR"/wrk-*.txt "$BENCH_DIR"/loadgen-*.{env,json,txt} "$BENCH_DIR"/summary.json
 
     log "local comparison: saturation ${DURATION}s (+${WARMUP}s warm-up) x4, fixed rate ${RATE}/s ${RATE_DURATION}s (+${WARMUP}s) x4"
     start_simulator
     start_gateway
 
-    local target port kind
-    for target in direct gateway; do
-        port=$([[ $target == direct ]] && echo "$SIM_PORT" || echo "$GW_PORT")
-        for kind in plain stream; do saturation "$target" "$port" "$kind"; done
-        for kind in plain stream; do fixed_rate "$target" "$port" "$kind"; done
+    # Direct and gateway runs of the same test follow each other, so that drifting background load on the
+    # machine affects both sides alike. Saturation first: it also warms up (JIT) both processes.
+    local kind
+    for kind in plain stream; do
+        saturation direct "$SIM_PORT" "$kind"
+        saturation gateway "$GW_PORT" "$kind"
+    done
+    for kind in plain stream; do
+        fixed_rate direct "$SIM_PORT" "$kind"
+        fixed_rate gateway "$GW_PORT" "$kind"
     done
 
     R[direct.rss_peak_kib]=$(proc_status_kib "$SIM_PID" VmHWM)
@@ -548,6 +559,7 @@ remote_mode() {
     resolve_java
     ((saturate)) && require_wrk
     mkdir -p "$BENCH_DIR"
+    OUTPUTS_STARTED=1
 
     local endpoint json total
     endpoint=$(completions_url "$url")
