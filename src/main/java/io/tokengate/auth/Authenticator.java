@@ -2,7 +2,7 @@ package io.tokengate.auth;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.ingress.Exchange;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Set;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Set;
  * yet: every call is the built-in {@code default} tenant with access to every model. API keys and OIDC tokens
  * replace this with the tenants work.
  */
-@ApplicationScoped
+@Singleton
 public class Authenticator {
     static final Caller DEFAULT = new Caller("default", null, "anonymous", Set.of(Caller.ANY_MODEL));
 

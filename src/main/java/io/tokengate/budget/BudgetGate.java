@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokengate.config.RouteTable;
 import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.relay.Outcome;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
  * delivered. The foundation build enforces no limits yet: reservations always succeed and settle has nothing to
  * refund. The Redis-backed limits and the usage ledger plug in here.
  */
-@ApplicationScoped
+@Singleton
 public class BudgetGate {
     private final int defaultMaxTokens;
 

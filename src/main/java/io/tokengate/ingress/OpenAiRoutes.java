@@ -6,7 +6,7 @@ import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Arrays;
@@ -16,7 +16,7 @@ import java.util.List;
  * Stage 1, Match: the exact public routes on the Vert.x router (event loop), a request id, the body limit, and
  * OpenAI-format 404/405 for everything else under {@code /v1}. Each matched request goes to the pipeline.
  */
-@ApplicationScoped
+@Singleton
 public class OpenAiRoutes {
     private final RouteTable routes;
     private final RequestHandler pipeline;

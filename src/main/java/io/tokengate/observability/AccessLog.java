@@ -4,7 +4,7 @@ import io.tokengate.config.GatewayConfig;
 import io.tokengate.error.Json;
 import io.tokengate.ingress.Exchange;
 import io.tokengate.relay.Outcome;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * One structured JSON line per request on the {@code tokengate.access} logger. Never carries prompt text,
  * credentials or headers: only ids, names, numbers and catalogued codes.
  */
-@ApplicationScoped
+@Singleton
 public class AccessLog {
     private static final Logger LOG = Logger.getLogger("tokengate.access");
     private final boolean enabled;
@@ -32,7 +32,7 @@ public class AccessLog {
     }
 
     static String line(Exchange exchange, String tenant, String model, Outcome o, long now) {
-        return "{\"request_id\":" + Json.quote(exchange.requestId())
+        return "{\"ts\":\"" + java.time.Instant.now() + "\",\"request_id\":" + Json.quote(exchange.requestId())
                 + ",\"endpoint\":" + Json.quote(exchange.endpoint() == null ? null : exchange.endpoint().path())
                 + ",\"tenant\":" + Json.quote(tenant)
                 + ",\"model\":" + Json.quote(model)
@@ -47,7 +47,10 @@ public class AccessLog {
                 + ",\"duration_ms\":" + millis(now - exchange.startNanos()) + "}";
     }
 
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.3f", Math.max(0, nanos) / 1e6);
+    /** Milliseconds with microsecond precision, without String.format (this runs once per request). */
+    static String millis(long nanos) {
+        long micros = Math.max(0, nanos) / 1000;
+        long fraction = micros % 1000;
+        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 }

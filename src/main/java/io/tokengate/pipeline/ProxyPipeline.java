@@ -18,7 +18,7 @@ import io.tokengate.relay.Outcome;
 import io.tokengate.relay.ResponseRelay;
 import io.tokengate.routing.RoutePlanner;
 import io.tokengate.upstream.UpstreamDispatcher;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * match → authenticate → parse → admit → route → dispatch → relay → settle.
  * Stage 1 (match) happens in {@link OpenAiRoutes}, which hands each matched request here.
  */
-@ApplicationScoped
+@Singleton
 public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
     private static final Logger LOG = Logger.getLogger(ProxyPipeline.class);
     private final Authenticator authenticator;

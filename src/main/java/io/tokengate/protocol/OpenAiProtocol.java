@@ -10,7 +10,7 @@ import io.tokengate.ingress.Endpoint;
 import io.tokengate.ingress.Exchange;
 import io.tokengate.protocol.ParsedRequest.BodyLayout;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.Collection;
 
@@ -18,7 +18,7 @@ import java.util.Collection;
  * Stage 3, Parse: reads the body once, keeps the raw bytes, extracts model, stream, max_tokens, stream_options
  * and the prompt size, and checks that the caller may use the model (404 {@code model_not_found} otherwise).
  */
-@ApplicationScoped
+@Singleton
 public class OpenAiProtocol {
     private final RouteTable routes;
 

@@ -25,6 +25,20 @@ final class Bytes {
         return -1;
     }
 
+    /** Index of the last {@code pattern} in {@code data[from, to)}, or -1 (usage sits at the end of chunks). */
+    static int lastIndexOf(byte[] data, int from, int to, byte[] pattern) {
+        outer:
+        for (int i = to - pattern.length; i >= from; i--) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     static boolean contains(byte[] data, int from, int to, byte[] pattern) {
         return indexOf(data, from, to, pattern) >= 0;
     }

@@ -5,13 +5,13 @@ import io.tokengate.ingress.Exchange;
 import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.upstream.UpstreamResponse;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Stage 7, Relay: sends the upstream answer to the client (a complete body, or an SSE stream event by event)
  * and reports what was delivered.
  */
-@ApplicationScoped
+@Singleton
 public class ResponseRelay {
 
     public Uni<Outcome> relay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream) {

@@ -4,7 +4,7 @@ import io.tokengate.protocol.Usage;
 import io.tokengate.protocol.UsageReader;
 
 /**
- * Looks at each SSE event on its way to the client: taps usage, notes {@code finish_reason} and {@code [DONE]},
+ * Looks at each SSE event on its way to the client: taps usage, notes {@code [DONE]} and error events,
  * counts content chunks (the estimate when no usage comes), and hides what the gateway asked for on its own
  * (the usage-only chunk and {@code "usage":null} fields) when the client did not ask for usage.
  */
@@ -15,7 +15,6 @@ final class StreamTap {
     private static final byte[] DONE = Bytes.ascii("[DONE]");
     private static final byte[] USAGE = Bytes.ascii("\"usage\"");
     static final byte[] USAGE_NULL = Bytes.ascii(",\"usage\":null");
-    private static final byte[] FINISH = Bytes.ascii("\"finish_reason\":\"");
     private static final byte[] ERROR = Bytes.ascii("\"error\"");
     private static final byte[] NO_CHOICES = Bytes.ascii("\"choices\":[]");
     private static final byte[] CONTENT = Bytes.ascii("\"content\":\"");
@@ -24,7 +23,6 @@ final class StreamTap {
     private final boolean hideUsage;
     private Usage reported;
     private boolean sawDone;
-    private boolean sawFinish;
     private boolean sawError;
     private int contentChunks;
 
@@ -49,7 +47,6 @@ final class StreamTap {
     }
 
     private Verdict inspectJson(byte[] d, int from, int end) {
-        sawFinish |= Bytes.contains(d, from, end, FINISH);
         if (Bytes.contains(d, from, Math.min(end, from + 12), ERROR)) {
             sawError = true;
             return Verdict.FORWARD;
@@ -57,15 +54,27 @@ final class StreamTap {
         if (carriesText(d, from, end)) {
             contentChunks++;
         }
-        if (!Bytes.contains(d, from, end, USAGE)) {
+        int usage = Bytes.lastIndexOf(d, from, end, USAGE);
+        if (usage < 0) {
             return Verdict.FORWARD;
         }
-        Usage usage = tapUsage(d, from, end);
-        if (usage != null) {
-            reported = usage;
+        if (valueStartsWith(d, usage + USAGE.length, end, 'n')) { // "usage":null, what the gateway asked for
+            return hideUsage ? Verdict.STRIP_USAGE_NULL : Verdict.FORWARD;
+        }
+        Usage tapped = tapUsage(d, from, end); // only chunks that carry a usage object are parsed
+        if (tapped != null) {
+            reported = tapped;
             return hideUsage && Bytes.contains(d, from, end, NO_CHOICES) ? Verdict.HIDE : Verdict.FORWARD;
         }
-        return hideUsage && Bytes.contains(d, from, end, USAGE_NULL) ? Verdict.STRIP_USAGE_NULL : Verdict.FORWARD;
+        return Verdict.FORWARD;
+    }
+
+    private static boolean valueStartsWith(byte[] d, int at, int end, char c) {
+        int i = at;
+        while (i < end && (d[i] == ':' || d[i] == ' ')) {
+            i++;
+        }
+        return i < end && d[i] == c;
     }
 
     /** True when the chunk carries generated text (a non-empty {@code content} or {@code text} string). */
@@ -90,10 +99,6 @@ final class StreamTap {
     /** True when the backend finished the stream properly. */
     boolean complete() {
         return sawDone && !sawError;
-    }
-
-    boolean sawFinish() {
-        return sawFinish;
     }
 
     /** What was delivered: the backend's usage, or an estimate from the content chunks seen. */

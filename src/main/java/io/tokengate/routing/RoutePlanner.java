@@ -4,7 +4,7 @@ import io.tokengate.config.ModelRoute;
 import io.tokengate.config.PoolSpec;
 import io.tokengate.config.RouteTable;
 import io.tokengate.config.EndpointSpec;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Stage 5, Route: turns a model into ordered candidates, round robin within each pool, pools in order. */
-@ApplicationScoped
+@Singleton
 public class RoutePlanner {
     private final Map<String, RoundRobin> balancers = new HashMap<>();
 

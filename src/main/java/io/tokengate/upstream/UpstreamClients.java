@@ -7,13 +7,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
 
 /** One pooled keep-alive Vert.x HTTP client per pool, built once at start. */
-@ApplicationScoped
+@Singleton
 class UpstreamClients {
     private final Map<String, HttpClient> clients = new HashMap<>();
 

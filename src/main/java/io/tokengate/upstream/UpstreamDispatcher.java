@@ -7,7 +7,7 @@ import io.tokengate.ingress.Exchange;
 import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.routing.RoutePlan;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
  * be committed. Nothing has reached the client while this runs, so moving on to the next candidate is safe.
  * Backend 4xx answers are final (the request is at fault, not the backend).
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamDispatcher {
     private final Vertx vertx;
     private final UpstreamClients clients;

@@ -28,7 +28,6 @@ class StreamTapTest {
         assertThat(inspect(tap, DONE)).isEqualTo(StreamTap.Verdict.FORWARD);
 
         assertThat(tap.complete()).isTrue();
-        assertThat(tap.sawFinish()).isTrue();
         assertThat(tap.usage(99)).isEqualTo(new Usage(5, 2, false));
     }
 
