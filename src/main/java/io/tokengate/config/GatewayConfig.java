@@ -30,6 +30,77 @@ public interface GatewayConfig {
     /** Access log settings. */
     AccessLogConfig accessLog();
 
+    /** Where shared state lives (tenants, keys, usage ledger, limits). */
+    StorageConfig storage();
+
+    /** Authentication of data-plane callers. */
+    AuthConfig auth();
+
+    /** The admin API. */
+    AdminConfig admin();
+
+    /** Demo data for the embedded default. */
+    BootstrapConfig bootstrap();
+
+    /** Shared state. */
+    interface StorageConfig {
+        /** {@code memory} (single replica, the embedded default) or {@code redis} (every replica shares it). */
+        @WithDefault("memory")
+        String kind();
+
+        /** Redis URL when kind is {@code redis}, e.g. {@code redis://redis:6379} or {@code rediss://user:pw@host:6380/0}. */
+        Optional<String> redisUrl();
+
+        /** Longest wait for one Redis command before it counts as a store failure. */
+        @WithDefault("2s")
+        Duration redisTimeout();
+    }
+
+    /** Data-plane authentication. */
+    interface AuthConfig {
+        /**
+         * Reference ({@code env:NAME} or {@code file:/path}) to the server pepper mixed into API key hashes
+         * (HMAC-SHA-256). Required with Redis storage (every replica must hash alike); without it a random pepper
+         * is made at start, which suits the in-memory store only.
+         */
+        Optional<String> keyPepperRef();
+
+        /** How long a replica may trust a cached key or tenant lookup; changes are pushed sooner (pub/sub). */
+        @WithDefault("30s")
+        Duration cacheTtl();
+
+        /** A gateway-wide OIDC issuer whose tokens name their tenant in {@link #tenantClaim()}. */
+        Optional<String> sharedIssuer();
+
+        /** Audience required of tokens from the shared issuer. */
+        @WithDefault("tokengate")
+        String sharedAudience();
+
+        /** Claim that names the tenant in tokens of the shared issuer. */
+        @WithDefault("tokengate_tenant")
+        String tenantClaim();
+    }
+
+    /** Admin API. */
+    interface AdminConfig {
+        /** The bootstrap admin key (env {@code TOKENGATE_ADMIN_API_KEY}); absent: only OIDC admins. */
+        Optional<String> apiKey();
+
+        /** Role an OIDC token needs for the admin API. */
+        @WithDefault("tokengate-admin")
+        String role();
+    }
+
+    /** Embedded-default demo data. */
+    interface BootstrapConfig {
+        /** Create a demo tenant and key at start and print the key once (never enable in production). */
+        @WithDefault("false")
+        boolean demoTenant();
+
+        /** Use this key for the demo tenant instead of a random one (scripts, benchmarks). */
+        Optional<String> demoKey();
+    }
+
     /** One model as clients see it. */
     interface ModelConfig {
         /** Ordered pool names: the first is primary, the rest are fallbacks. */

@@ -1,0 +1,18 @@
+package io.tokengate.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+
+/** A tenant as stored and as the admin API shows it. {@code allowedModels} may hold {@code "*"}. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Tenant(
+        @JsonProperty("id") String id,
+        @JsonProperty("display_name") String displayName,
+        @JsonProperty("allowed_models") List<String> allowedModels,
+        @JsonProperty("limits") Limits limits,
+        @JsonProperty("oidc") OidcBinding oidc,
+        @JsonProperty("created_at") Instant createdAt) {}
