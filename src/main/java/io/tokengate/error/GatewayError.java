@@ -51,6 +51,9 @@ public sealed interface GatewayError {
     /** No endpoint is able to take the request now. */
     record NoHealthyBackend(String model) implements GatewayError {}
 
+    /** Shared state (Redis) cannot be reached and the policy is to reject. */
+    record StoreUnavailable(String what) implements GatewayError {}
+
     /** The client went away before the response ended; recorded, never sent. */
     record ClientClosed() implements GatewayError {}
 

@@ -47,6 +47,11 @@ public final class Exchange {
         return startNanos;
     }
 
+    /** The Vert.x routing context (for the security layer, which works on it). */
+    public RoutingContext routingContext() {
+        return ctx;
+    }
+
     public HttpServerRequest request() {
         return ctx.request();
     }

@@ -63,7 +63,7 @@ class BackPressureTest {
 
     private static void send(OutputStream out, URI base, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + Gateway.DEMO_KEY + "\r\n"
                 + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);

@@ -98,7 +98,7 @@ class ChatCompletionsTest {
     @Test
     void requestIdIsEchoedOrGenerated() {
         var echoed = Gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Gateway.baseUrl() + "/v1/models"))
-                .header("x-request-id", "client-id-42").GET().build());
+                .header("x-request-id", "client-id-42").header("authorization", "Bearer " + Gateway.DEMO_KEY).GET().build());
         var generated = Gateway.request("GET", "/v1/models");
 
         assertThat(echoed.headers().firstValue("x-request-id")).hasValue("client-id-42");

@@ -14,6 +14,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class Gateway {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The demo tenant's key in the test profile ({@code %test.tokengate.bootstrap.demo-key}). */
+    public static final String DEMO_KEY = "sk-tg-testdemo0001-TestOnlyDemoSecretNotForProduction00000000000";
+
     private Gateway() {}
 
     public static String baseUrl() {
@@ -23,17 +26,23 @@ public final class Gateway {
 
     /** The official SDK pointed at the gateway, with retries off so every test sees the first answer. */
     public static OpenAIClient sdk() {
-        return OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey("sk-test-unused")
+        return sdk(DEMO_KEY);
+    }
+
+    /** The official SDK with the given API key or token. */
+    public static OpenAIClient sdk(String apiKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(apiKey)
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
     }
 
     public static HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("content-type", "application/json")
+                .header("authorization", "Bearer " + DEMO_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     public static HttpResponse<String> request(String method, String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("authorization", "Bearer " + DEMO_KEY)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
