@@ -15,11 +15,15 @@ import jakarta.inject.Inject;
  */
 @Singleton
 public class BudgetGate {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BudgetGate.class);
     private final int defaultMaxTokens;
 
+    private final UsageLedger ledger;
+
     @Inject
-    public BudgetGate(RouteTable routes) {
+    public BudgetGate(RouteTable routes, UsageLedger ledger) {
         this.defaultMaxTokens = routes.defaultMaxTokens();
+        this.ledger = ledger;
     }
 
     public Uni<Reservation> admit(ParsedRequest request) {
@@ -28,9 +32,17 @@ public class BudgetGate {
         return Uni.createFrom().item(new Reservation(request, request.estimatedPromptTokens(), reserved));
     }
 
-    /** Reconciles a reservation with the outcome; runs exactly once per admitted request, whatever happened. */
-    public void settle(Reservation reservation, Outcome outcome) {
-        // Nothing is held in the foundation build; the limits work refunds reservedTokens - delivered here.
+    /**
+     * Reconciles a reservation with the outcome and meters it in the usage ledger; runs exactly once per admitted
+     * request, whatever happened (success, error, client gone). Limits are not enforced yet, so nothing is refunded.
+     */
+    public void settle(Reservation reservation, Outcome outcome, String requestId, long latencyMillis) {
+        ParsedRequest r = reservation.request();
+        UsageRecord record = new UsageRecord(java.time.Instant.now(), requestId, r.caller().tenant(), r.caller().keyId(),
+                r.model(), outcome.endpoint(), outcome.usage().promptTokens(), outcome.usage().completionTokens(),
+                outcome.usage().estimated(), latencyMillis, outcome.status());
+        ledger.append(record).subscribe().with(ok -> { }, failure -> LOG.errorf(
+                "usage record of request %s could not be written: %s", requestId, failure.getMessage()));
     }
 
     private static boolean isGenerating(ParsedRequest request) {

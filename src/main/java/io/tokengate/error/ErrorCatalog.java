@@ -45,6 +45,8 @@ public final class ErrorCatalog {
                     "The model backend stream was interrupted before it finished.", null);
             case NoHealthyBackend e -> new ErrorBody(503, SERVER, "no_healthy_backend",
                     "No backend is available for model '" + e.model() + "'. Retry later.", null);
+            case Conflict e -> new ErrorBody(409, INVALID, "conflict", e.what(), null);
+            case ResourceNotFound e -> new ErrorBody(404, INVALID, "not_found", e.what(), null);
             case StoreUnavailable e -> new ErrorBody(503, SERVER, "store_unavailable",
                     "The gateway's shared state store is unavailable. Retry later.", null);
             case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",

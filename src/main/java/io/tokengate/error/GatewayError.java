@@ -51,6 +51,12 @@ public sealed interface GatewayError {
     /** No endpoint is able to take the request now. */
     record NoHealthyBackend(String model) implements GatewayError {}
 
+    /** An admin resource already exists (tenant id, OIDC issuer + audience pair). */
+    record Conflict(String what) implements GatewayError {}
+
+    /** An admin resource (tenant, key) does not exist. */
+    record ResourceNotFound(String what) implements GatewayError {}
+
     /** Shared state (Redis) cannot be reached and the policy is to reject. */
     record StoreUnavailable(String what) implements GatewayError {}
 

@@ -62,9 +62,13 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                 .chain(budget::admit)                                                  // 4 admit
                 .chain(reservation -> proxy(exchange, reservation.request())           // 5-7
                         .onFailure().recoverWithItem(failure -> failed(exchange, failure))
-                        .invoke(outcome -> budget.settle(reservation, outcome)))       // 8 settle, always
+                        .invoke(outcome -> settle(exchange, reservation, outcome)))   // 8 settle, always
                 .onFailure().recoverWithItem(failure -> failed(exchange, failure))
                 .subscribe().with(outcome -> accessLog.record(exchange, outcome));
+    }
+
+    private void settle(Exchange exchange, io.tokengate.budget.Reservation reservation, Outcome outcome) {
+        budget.settle(reservation, outcome, exchange.requestId(), (System.nanoTime() - exchange.startNanos()) / 1_000_000);
     }
 
     private Uni<Outcome> proxy(Exchange exchange, ParsedRequest request) {

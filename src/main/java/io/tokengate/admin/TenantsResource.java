@@ -1,0 +1,72 @@
+package io.tokengate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tokengate.tenant.Tenant;
+import io.tokengate.tenant.TenantStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+
+/** {@code /admin/v1/tenants}: create, list, read, replace, delete tenants. */
+@Path("/admin/v1/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TenantsResource {
+    private final TenantStore store;
+
+    @Inject
+    public TenantsResource(TenantStore store) {
+        this.store = store;
+    }
+
+    @POST
+    public Uni<Response> create(JsonNode body) {
+        AdminRequests.TenantBody b = AdminRequests.tenant(body, null);
+        Tenant tenant = new Tenant(b.id(), b.displayName(), b.allowedModels(), b.limits(), b.oidc(), Instant.now());
+        return store.create(tenant).map(created -> Response.status(201).entity(created).build());
+    }
+
+    @GET
+    public Uni<AdminViews.ListOf<Tenant>> list() {
+        return store.tenants().map(AdminViews.ListOf::of);
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<Tenant> get(@PathParam("id") String id) {
+        return existing(id);
+    }
+
+    @PUT
+    @Path("{id}")
+    public Uni<Tenant> replace(@PathParam("id") String id, JsonNode body) {
+        AdminRequests.TenantBody b = AdminRequests.tenant(body, id);
+        return existing(id).chain(old -> store.replace(
+                new Tenant(id, b.displayName(), b.allowedModels(), b.limits(), b.oidc(), old.createdAt())));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<AdminViews.Deleted> delete(@PathParam("id") String id) {
+        return store.delete(id).map(deleted -> {
+            if (!deleted) {
+                throw new TenantStore.NotFound("tenant '" + id + "' does not exist");
+            }
+            return new AdminViews.Deleted(id, "tenant", true);
+        });
+    }
+
+    private Uni<Tenant> existing(String id) {
+        return store.tenant(id).map(t -> t.orElseThrow(() -> new TenantStore.NotFound("tenant '" + id + "' does not exist")));
+    }
+}
