@@ -273,7 +273,10 @@ start_gateway() {
     read -r -a opts <<<"$GATEWAY_JAVA_OPTS"
     log "starting gateway on 127.0.0.1:$GW_PORT${GATEWAY_JAVA_OPTS:+ with options: $GATEWAY_JAVA_OPTS}"
     start_us=$(now_us)
-    "$JAVA" "${opts[@]}" -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 \
+    # The embedded profile defines the sim models and a demo tenant; its key is the benchmark's API key
+    # (passed through the environment, not the command line).
+    TOKENGATE_BOOTSTRAP_DEMO_KEY="$TOKENGATE_API_KEY" \
+    "$JAVA" -Dquarkus.profile=embedded "${opts[@]}" -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 \
         -Dtokengate.simulator.enabled=false \
         "-Dtokengate.pools.sim.endpoints[0].url=http://127.0.0.1:$SIM_PORT" \
         -jar "$REPO_ROOT/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
@@ -496,6 +499,8 @@ local_mode() {
     resolve_java
     require_wrk
     ensure_build
+    # Local runs authenticate like production: a throwaway key for the demo tenant of this run.
+    export TOKENGATE_API_KEY=${TOKENGATE_API_KEY:-sk-tg-benchlocal001-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 43)}
     CLK_TCK=$(getconf CLK_TCK)
     mkdir -p "$BENCH_DIR"
     OUTPUTS_STARTED=1

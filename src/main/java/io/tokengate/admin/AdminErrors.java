@@ -31,9 +31,12 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
             case TenantStore.NotFound n -> new GatewayError.ResourceNotFound(n.getMessage());
             case TenantStore.StoreUnavailable u -> new GatewayError.StoreUnavailable("tenant store");
             case jakarta.ws.rs.NotFoundException n -> new GatewayError.ResourceNotFound("Unknown admin URL.");
-            case jakarta.ws.rs.NotAllowedException n -> new GatewayError.MethodNotAllowed("?", "admin API");
+            case jakarta.ws.rs.NotAllowedException n -> new GatewayError.MethodNotAllowed("this method", "this admin URL");
+            case jakarta.ws.rs.NotSupportedException n -> new GatewayError.InvalidValue("content-type", "must be application/json.");
+            case jakarta.ws.rs.NotAcceptableException n -> new GatewayError.InvalidValue("accept", "the admin API answers application/json.");
             case com.fasterxml.jackson.core.JsonProcessingException j -> new GatewayError.MalformedJson(j.getOriginalMessage());
             case jakarta.ws.rs.WebApplicationException w when w.getCause() != null -> classify(w.getCause());
+            case jakarta.ws.rs.BadRequestException b -> new GatewayError.MalformedJson("the body could not be read");
             default -> internal(failure);
         };
     }

@@ -42,6 +42,10 @@ class DemoBootstrap {
         store.tenant(TENANT).await().indefinitely().ifPresentOrElse(t -> { },
                 () -> store.create(new Tenant(TENANT, "Demo tenant", List.of("*"), Limits.UNLIMITED, null, now))
                         .await().indefinitely());
+        if (store.key(key.publicId()).await().indefinitely().isPresent()) {
+            LOG.infof("demo tenant '%s' ready; its configured key is already stored", TENANT);
+            return; // a restart against shared storage with a fixed demo key
+        }
         store.createKey(new ApiKeyRecord(key.publicId(), TENANT, "demo", key.secretHash(), null, null, now, null, null))
                 .await().indefinitely();
         LOG.infof("demo tenant '%s' ready; its API key (shown once): %s", TENANT, key.fullKey());

@@ -2,19 +2,22 @@ package io.tokengate.budget;
 
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.InvalidConfigException;
+import io.tokengate.storage.RedisConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Chooses the usage ledger from {@code tokengate.storage.kind}. */
+/** Chooses the usage ledger from {@code tokengate.storage.kind}; the Redis client is created only for {@code redis}. */
 @ApplicationScoped
 class UsageLedgerProducer {
 
     @Produces
     @Singleton
-    UsageLedger usageLedger(GatewayConfig config) {
+    UsageLedger usageLedger(GatewayConfig config, Instance<RedisConnection> redis) {
         return switch (config.storage().kind()) {
             case "memory" -> new InMemoryUsageLedger();
+            case "redis" -> new RedisUsageLedger(redis.get());
             default -> throw new InvalidConfigException("tokengate.storage.kind",
                     "must be 'memory' or 'redis', not '" + config.storage().kind() + "'");
         };

@@ -66,6 +66,13 @@ class TenantAdminTest {
         Admin.as(Gateway.DEMO_KEY).get("/admin/v1/tenants/demo/usage").then().statusCode(401);
     }
 
+    @Test
+    void wrongMethodAndContentTypeAreCatalogued() {
+        Admin.admin().patch("/admin/v1/tenants").then().statusCode(405).body("error.code", is("method_not_allowed"));
+        Admin.admin().contentType("text/plain").body("x").post("/admin/v1/tenants").then().statusCode(400)
+                .body("error.param", is("content-type"));
+    }
+
     private static void assertBad(String body, String param, String code) {
         Admin.admin().body(body).post("/admin/v1/tenants").then().statusCode(400)
                 .body("error.param", is(param)).body("error.code", is(code));

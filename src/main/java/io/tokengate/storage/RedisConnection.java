@@ -1,0 +1,180 @@
+package io.tokengate.storage;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.InvalidConfigException;
+import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The process's one Redis client (used when {@code tokengate.storage.kind=redis}): a pool of connections for
+ * commands and one dedicated pub/sub connection that reconnects by itself.
+ *
+ * <p>Every command is bounded by {@code tokengate.storage.redis-timeout}. Any failure (connection refused or
+ * lost, timeout, an error reply) surfaces as a failed {@code Uni} with {@link StoreUnavailable}: callers decide
+ * their policy (reject or allow) and never see Vert.x exceptions. Results are delivered on the Vert.x context of
+ * the caller (or an event loop when called from elsewhere); nothing here blocks.
+ *
+ * <p>The bean is created lazily: only the Redis-backed stores ask for it, so the in-memory default never connects.
+ */
+@Singleton
+public class RedisConnection {
+    /** Commands in flight per replica before callers queue; queued commands still respect the timeout. */
+    static final int POOL_SIZE = 32;
+    static final int POOL_WAITING = 8192;
+    /** Largest pipeline sent at once (Vert.x refuses more than its per-connection waiting queue, 2048). */
+    public static final int MAX_BATCH = 1000;
+
+    private final Vertx vertx;
+    private final Redis client;
+    private final Subscriber subscriber;
+    private final long timeoutMillis;
+
+    /** The CDI constructor: fails fast when {@code tokengate.storage.redis-url} is missing. */
+    @Inject
+    public RedisConnection(Vertx vertx, GatewayConfig config) {
+        this(vertx, config.storage().redisUrl().filter(url -> !url.isBlank())
+                .orElseThrow(() -> new InvalidConfigException("tokengate.storage.redis-url",
+                        "is required when tokengate.storage.kind=redis")),
+                config.storage().redisTimeout());
+    }
+
+    /** A client on {@code vertx} for {@code url} (e.g. {@code redis://127.0.0.1:6379}); for tests and tools. */
+    public RedisConnection(Vertx vertx, String url, Duration timeout) {
+        this.vertx = vertx;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.client = Redis.createClient(vertx, options(url, POOL_SIZE).setMaxPoolWaiting(POOL_WAITING));
+        this.subscriber = new Subscriber(vertx, Redis.createClient(vertx, options(url, 1)));
+    }
+
+    /** Sends one command. */
+    public Uni<Response> send(Request request) {
+        return guarded(request.command().toString(), () -> client.send(request));
+    }
+
+    /**
+     * Sends commands pipelined, {@value #MAX_BATCH} at a time on one connection, and returns the replies in order
+     * (not atomic: use a {@link Script} for that). Each slice gets the full timeout.
+     */
+    public Uni<List<Response>> batch(List<Request> requests) {
+        if (requests.size() <= MAX_BATCH) {
+            return requests.isEmpty() ? Uni.createFrom().item(List.of())
+                    : guarded("batch", () -> client.batch(requests));
+        }
+        List<List<Request>> slices = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            slices.add(requests.subList(from, Math.min(from + MAX_BATCH, requests.size())));
+        }
+        return Multi.createFrom().iterable(slices).onItem().transformToUniAndConcatenate(this::batch)
+                .collect().in(ArrayList::new, List::addAll);
+    }
+
+    /**
+     * Runs a Lua script atomically with EVALSHA, falling back to EVAL (which caches it) when the server does not
+     * know it yet, e.g. after a restart.
+     */
+    public Uni<Response> eval(Script script, List<String> keys, List<String> args) {
+        return guarded(script.name(), () -> client.send(script.request(Command.EVALSHA, keys, args))
+                .recover(error -> Script.unknown(error)
+                        ? client.send(script.request(Command.EVAL, keys, args))
+                        : Future.failedFuture(error)));
+    }
+
+    /** True when Redis answers PING within the timeout (for readiness checks); never fails. */
+    public Uni<Boolean> ping() {
+        return send(Request.cmd(Command.PING)).map(reply -> reply != null)
+                .onFailure().recoverWithItem(false);
+    }
+
+    /**
+     * Delivers every message published on {@code channel} to {@code onMessage} (on an event loop: do not block)
+     * through the dedicated pub/sub connection, which resubscribes by itself after Redis comes back. Messages
+     * published while the connection is down are lost (pub/sub is fire-and-forget).
+     */
+    public void subscribe(String channel, Consumer<String> onMessage) {
+        subscriber.subscribe(channel, onMessage);
+    }
+
+    /** Closes the pub/sub connection and the pool; later calls fail with {@link StoreUnavailable}. */
+    public void close() {
+        subscriber.close();
+        client.close();
+    }
+
+    void onShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
+        close();
+    }
+
+    private <T> Uni<T> guarded(String what, Supplier<Future<T>> call) {
+        return Uni.createFrom().emitter(emitter -> {
+            long timer = vertx.setTimer(timeoutMillis, id -> emitter.fail(new StoreUnavailable(
+                    "redis: no reply to " + what + " within " + timeoutMillis + " ms", null)));
+            emitter.onTermination(() -> vertx.cancelTimer(timer));
+            Future<T> future;
+            try {
+                future = call.get();
+            } catch (RuntimeException e) {
+                future = Future.failedFuture(e);
+            }
+            future.onComplete(result -> {
+                if (result.succeeded()) {
+                    emitter.complete(result.result());
+                } else {
+                    emitter.fail(unavailable(what, result.cause()));
+                }
+            });
+        });
+    }
+
+    static StoreUnavailable unavailable(String what, Throwable cause) {
+        return cause instanceof StoreUnavailable known ? known
+                : new StoreUnavailable("redis: " + what + " failed: " + cause.getMessage(), cause);
+    }
+
+    private RedisOptions options(String url, int poolSize) {
+        return new RedisOptions().setConnectionString(url).setMaxPoolSize(poolSize)
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.min(timeoutMillis,
+                        Integer.MAX_VALUE)).setTcpKeepAlive(true).setTcpNoDelay(true));
+    }
+
+    /**
+     * A Lua script identified by its SHA-1; {@code name} carries a version ({@code tg_cas_v1}) and shows in
+     * errors. Scripts must declare every key they touch in {@code KEYS} (all in one hash slot for Cluster).
+     */
+    public record Script(String name, String source, String sha1) {
+
+        /** A script from its source; the SHA-1 is computed here, no round trip needed. */
+        public static Script of(String name, String source) {
+            return new Script(name, source, Sha.sha1Hex(source));
+        }
+
+        Request request(Command command, List<String> keys, List<String> args) {
+            Request request = Request.cmd(command).arg(command == Command.EVAL ? source : sha1).arg(keys.size());
+            keys.forEach(request::arg);
+            args.forEach(request::arg);
+            return request;
+        }
+
+        static boolean unknown(Throwable error) {
+            return error.getMessage() != null && error.getMessage().startsWith("NOSCRIPT");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tokengate.replicas;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two packaged replicas share one Redis: a key revoked through one fails on the other within a second. */
+class RevocationAcrossReplicasIT {
+    private static ReplicaCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new ReplicaCluster(2, Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void revokedKeyFailsOnTheOtherReplicaWithinASecond() throws InterruptedException {
+        String one = cluster.replica(0).baseUrl();
+        String two = cluster.replica(1).baseUrl();
+        admin(one).body("{\"id\":\"replicated\",\"allowed_models\":[\"*\"]}").post("/admin/v1/tenants").then().statusCode(201);
+        Response created = admin(one).body("{\"name\":\"shared\"}").post("/admin/v1/tenants/replicated/keys");
+        String key = created.path("key");
+
+        assertThat(chat(two, key)).isEqualTo(200); // the other replica knows the key (and caches it now)
+        assertThat(chat(one, key)).isEqualTo(200);
+
+        admin(one).delete("/admin/v1/tenants/replicated/keys/" + created.path("id")).then().statusCode(200);
+        long revokedAt = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - revokedAt < 3_000_000_000L) {
+            status = chat(two, key);
+            Thread.sleep(20);
+        }
+        long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+
+        assertThat(status).isEqualTo(401);
+        assertThat(tookMillis).isLessThan(1000);
+    }
+
+    @Test
+    void aReplicaSeesTenantsCreatedThroughAnother() {
+        admin(cluster.replica(0).baseUrl()).body("{\"id\":\"seen-co\",\"allowed_models\":[\"*\"]}")
+                .post("/admin/v1/tenants").then().statusCode(201);
+        admin(cluster.replica(1).baseUrl()).get("/admin/v1/tenants/seen-co").then().statusCode(200);
+    }
+
+    private static io.restassured.specification.RequestSpecification admin(String base) {
+        return given().baseUri(base).contentType("application/json").header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
+    }
+
+    private static int chat(String base, String key) {
+        return given().baseUri(base).contentType("application/json").header("Authorization", "Bearer " + key)
+                .body("{\"model\":\"sim-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}")
+                .post("/v1/chat/completions").statusCode();
+    }
+}
