@@ -500,7 +500,7 @@ local_mode() {
     require_wrk
     ensure_build
     # Local runs authenticate like production: a throwaway key for the demo tenant of this run.
-    export TOKENGATE_API_KEY=${TOKENGATE_API_KEY:-sk-tg-benchlocal001-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 43)}
+    export TOKENGATE_API_KEY=${TOKENGATE_API_KEY:-sk-tg-benchlocal01-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 43)}
     CLK_TCK=$(getconf CLK_TCK)
     mkdir -p "$BENCH_DIR"
     OUTPUTS_STARTED=1

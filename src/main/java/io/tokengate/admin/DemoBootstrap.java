@@ -33,10 +33,11 @@ class DemoBootstrap {
             LOG.warn("tokengate.bootstrap.demo-tenant is ignored in the prod profile");
             return;
         }
-        ApiKeys.Minted key = config.bootstrap().demoKey().map(authenticator.apiKeys()::adopt)
-                .orElseGet(authenticator.apiKeys()::mint);
+        ApiKeys.Minted key = config.bootstrap().demoKey().isPresent()
+                ? authenticator.apiKeys().adopt(config.bootstrap().demoKey().get()) : authenticator.apiKeys().mint();
         if (key == null) {
-            throw new io.tokengate.config.InvalidConfigException("tokengate.bootstrap.demo-key", "is not an sk-tg- key");
+            throw new io.tokengate.config.InvalidConfigException("tokengate.bootstrap.demo-key",
+                    "is not an API key of the form sk-tg-<12-char id>-<secret>");
         }
         Instant now = Instant.now();
         store.tenant(TENANT).await().indefinitely().ifPresentOrElse(t -> { },

@@ -21,7 +21,8 @@ class SimulatorLauncher {
         }
         SimulatorSettings settings = new SimulatorSettings(sim.host(), sim.port(), sim.models(),
                 sim.timeToFirstToken(), sim.interTokenLatency(), sim.outputTokens(), sim.errorRate());
-        simulator = Simulator.start(vertx, settings).toCompletionStage().toCompletableFuture().join();
+        // One server instance: several instances sharing a fixed port fail to bind on the Quarkus-managed Vert.x.
+        simulator = Simulator.start(vertx, settings, 1).toCompletionStage().toCompletableFuture().join();
         LOG.infof("built-in inference simulator listening on %s (tokengate.simulator.enabled=true)", simulator.baseUrl());
     }
 

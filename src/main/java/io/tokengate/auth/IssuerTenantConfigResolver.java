@@ -1,0 +1,92 @@
+package io.tokengate.auth;
+
+import io.quarkus.oidc.OidcRequestContext;
+import io.quarkus.oidc.OidcTenantConfig;
+import io.quarkus.oidc.TenantConfigResolver;
+import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
+import io.quarkus.oidc.runtime.OidcTenantConfig.Roles.Source;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * quarkus-oidc's dynamic tenant resolution: one OIDC service configuration per trusted (issuer, audience) pair.
+ * quarkus-oidc keeps one provider per configuration id (discovery document and JWKS fetched once, keys refreshed
+ * when an unknown {@code kid} shows up) and checks signature, issuer, audience, {@code exp}, {@code nbf} and
+ * {@code iat}. Tokens of issuers that no tenant and no shared-issuer setting names get no configuration, so
+ * their issuer is never contacted.
+ */
+@Singleton
+class IssuerTenantConfigResolver implements TenantConfigResolver {
+    /** Routing-context key of the {@link TrustedIssuers.Trusted} chosen for the token being verified. */
+    static final String TRUSTED = IssuerTenantConfigResolver.class.getName() + ".trusted";
+
+    private final TrustedIssuers issuers;
+    private final ConcurrentHashMap<TrustedKey, OidcTenantConfig> configs = new ConcurrentHashMap<>();
+
+    private record TrustedKey(String issuer, String audience) {}
+
+    @Inject
+    IssuerTenantConfigResolver(TrustedIssuers issuers) {
+        this.issuers = issuers;
+    }
+
+    @Override
+    public Uni<OidcTenantConfig> resolve(RoutingContext ctx, OidcRequestContext<OidcTenantConfig> requestContext) {
+        TrustedIssuers.Trusted chosen = ctx.get(TRUSTED);
+        if (chosen != null) {
+            return Uni.createFrom().item(config(chosen));
+        }
+        // Verification started by Quarkus's own HTTP mechanism (not through TokenAuthenticator): read the header.
+        String token = Authenticator.bearer(ctx.request().getHeader("Authorization"));
+        if (token == null || token.startsWith(ApiKeys.PREFIX)) {
+            return Uni.createFrom().nullItem();
+        }
+        return issuers.select(token).map(found -> found.map(trusted -> {
+            ctx.put(TRUSTED, trusted);
+            return config(trusted);
+        }).orElse(null));
+    }
+
+    private OidcTenantConfig config(TrustedIssuers.Trusted trusted) {
+        return configs.computeIfAbsent(new TrustedKey(trusted.issuer(), trusted.audience()),
+                key -> build(tenantId(key), key.issuer(), key.audience()));
+    }
+
+    /** A bearer-token (service) configuration that verifies tokens of one issuer for one audience. */
+    static OidcTenantConfig build(String tenantId, String issuer, String audience) {
+        return OidcTenantConfig.builder()
+                .tenantId(tenantId)
+                .authServerUrl(issuer)
+                .applicationType(ApplicationType.SERVICE)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .roles(Source.accesstoken, "realm_access/roles", "roles", "groups")
+                .token()
+                    .issuer(issuer)
+                    .audience(audience)
+                    .subjectRequired()
+                    .issuedAtRequired()
+                    .allowJwtIntrospection(false)
+                    .allowOpaqueTokenIntrospection(false)
+                .end()
+                .build();
+    }
+
+    /** A stable OIDC tenant id for the pair (quarkus-oidc caches one provider per id). */
+    private static String tenantId(TrustedKey key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((key.issuer() + '\n' + key.audience()).getBytes(StandardCharsets.UTF_8));
+            return "tokengate-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+}
