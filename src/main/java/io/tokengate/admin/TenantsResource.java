@@ -42,22 +42,22 @@ public class TenantsResource {
     }
 
     @GET
-    @Path("{id}")
-    public Uni<Tenant> get(@PathParam("id") String id) {
+    @Path("{tenant}")
+    public Uni<Tenant> get(@PathParam("tenant") String id) {
         return existing(id);
     }
 
     @PUT
-    @Path("{id}")
-    public Uni<Tenant> replace(@PathParam("id") String id, JsonNode body) {
+    @Path("{tenant}")
+    public Uni<Tenant> replace(@PathParam("tenant") String id, JsonNode body) {
         AdminRequests.TenantBody b = AdminRequests.tenant(body, id);
         return existing(id).chain(old -> store.replace(
                 new Tenant(id, b.displayName(), b.allowedModels(), b.limits(), b.oidc(), old.createdAt())));
     }
 
     @DELETE
-    @Path("{id}")
-    public Uni<AdminViews.Deleted> delete(@PathParam("id") String id) {
+    @Path("{tenant}")
+    public Uni<AdminViews.Deleted> delete(@PathParam("tenant") String id) {
         return store.delete(id).map(deleted -> {
             if (!deleted) {
                 throw new TenantStore.NotFound("tenant '" + id + "' does not exist");

@@ -175,6 +175,22 @@ public interface GatewayConfig {
         /** Completion tokens assumed when a request names no {@code max_tokens}. */
         @WithDefault("4096")
         int defaultMaxTokens();
+
+        /**
+         * What admission does when the limit store (Redis) cannot be reached: {@code reject} (503
+         * {@code store_unavailable}, the default: budgets are a promise) or {@code allow} (serve unmetered by limits;
+         * every such decision is counted and logged).
+         */
+        @WithDefault("reject")
+        String onStoreFailure();
+
+        /** Concurrency slots are leases: a replica that dies mid-request frees its slots after this long. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Streams without {@code max_tokens}: tokens reserved up front, and per extension while streaming. */
+        @WithDefault("256")
+        int streamChunkTokens();
     }
 
     /** Built-in simulator. */

@@ -1,7 +1,15 @@
 package io.tokengate.error;
 
-/** One catalogued error as the client sees it: HTTP status and the OpenAI error fields. */
-public record ErrorBody(int status, String type, String code, String message, String param) {
+/**
+ * One catalogued error as the client sees it: HTTP status, the OpenAI error fields, and the extra response
+ * headers that go with it (Retry-After, x-ratelimit-*).
+ */
+public record ErrorBody(int status, String type, String code, String message, String param,
+        java.util.Map<String, String> headers) {
+
+    public ErrorBody(int status, String type, String code, String message, String param) {
+        this(status, type, code, message, param, java.util.Map.of());
+    }
 
     /** The OpenAI error JSON: {@code {"error":{"message","type","param","code"}}}. */
     public String toJson() {

@@ -12,6 +12,16 @@ public final class ErrorCatalog {
 
     private ErrorCatalog() {}
 
+    private static ErrorBody rateLimited(RateLimited e) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(e.headers());
+        headers.put("retry-after", Long.toString(Math.max(1, e.retryAfterSeconds())));
+        return e.quota()
+                ? new ErrorBody(429, "insufficient_quota", "insufficient_quota", "You exceeded your token budget ("
+                        + e.limit() + " of " + e.scope() + "). It renews with the next budget period.", null, headers)
+                : new ErrorBody(429, "requests", "rate_limit_exceeded", "Rate limit reached (" + e.limit() + " of "
+                        + e.scope() + "). Please try again in " + Math.max(1, e.retryAfterSeconds()) + "s.", null, headers);
+    }
+
     /** The client-facing form of {@code error}. */
     public static ErrorBody describe(GatewayError error) {
         return switch (error) {
@@ -47,6 +57,7 @@ public final class ErrorCatalog {
                     "No backend is available for model '" + e.model() + "'. Retry later.", null);
             case Conflict e -> new ErrorBody(409, INVALID, "conflict", e.what(), null);
             case ResourceNotFound e -> new ErrorBody(404, INVALID, "not_found", e.what(), null);
+            case RateLimited e -> rateLimited(e);
             case StoreUnavailable e -> new ErrorBody(503, SERVER, "store_unavailable",
                     "The gateway's shared state store is unavailable. Retry later.", null);
             case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",

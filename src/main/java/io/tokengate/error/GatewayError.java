@@ -57,6 +57,13 @@ public sealed interface GatewayError {
     /** An admin resource (tenant, key) does not exist. */
     record ResourceNotFound(String what) implements GatewayError {}
 
+    /**
+     * A limit refused the request: {@code quota} is true for a spent token budget (insufficient_quota), false for
+     * RPM, TPM or concurrency (rate_limit_exceeded). {@code headers} are the x-ratelimit-* headers to send.
+     */
+    record RateLimited(String scope, String limit, boolean quota, long retryAfterSeconds,
+            java.util.Map<String, String> headers) implements GatewayError {}
+
     /** Shared state (Redis) cannot be reached and the policy is to reject. */
     record StoreUnavailable(String what) implements GatewayError {}
 

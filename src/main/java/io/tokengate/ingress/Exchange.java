@@ -131,7 +131,8 @@ public final class Exchange {
         if (!ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             ctx.response().putHeader("connection", "close"); // unread body: this connection cannot be reused
         }
-        if (error.status() == 503 || error.status() == 429) {
+        error.headers().forEach(ctx.response()::putHeader);
+        if ((error.status() == 503 || error.status() == 429) && !ctx.response().headers().contains("retry-after")) {
             ctx.response().putHeader("retry-after", "1");
         }
         sendJson(error.status(), Buffer.buffer(error.toJson()));
