@@ -20,6 +20,7 @@ import io.tokengate.testing.TokenForge;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwt.JwtClaims;
@@ -144,12 +145,17 @@ class OidcAuthenticationTest {
         assertThat(isAdmin("not-a-jwt")).isFalse();
 
         JwtClaims tenantIssuerAdmin = TokenForge.claims("acme", "acme-gateway");
-        tenantIssuerAdmin.setClaim("roles", java.util.List.of("tokengate-admin"));
+        tenantIssuerAdmin.setClaim("roles", List.of("tokengate-admin"));
         assertThat(isAdmin(used(TokenForge.signed("acme", tenantIssuerAdmin)))).isFalse();
 
-        JwtClaims topLevelRoles = TokenForge.claims("tokengate", "tokengate");
-        topLevelRoles.setClaim("groups", java.util.List.of("tokengate-admin"));
-        assertThat(isAdmin(used(TokenForge.signed("tokengate", topLevelRoles)))).isTrue();
+        for (String claim : List.of("roles", "groups")) {
+            JwtClaims topLevel = TokenForge.claims("tokengate", "tokengate");
+            topLevel.setClaim(claim, List.of("tokengate-admin"));
+            assertThat(isAdmin(used(TokenForge.signed("tokengate", topLevel)))).as(claim).isTrue();
+        }
+        JwtClaims otherRole = TokenForge.claims("tokengate", "tokengate");
+        otherRole.setClaim("roles", List.of("tokengate-user"));
+        assertThat(isAdmin(used(TokenForge.signed("tokengate", otherRole)))).isFalse();
     }
 
     @Test

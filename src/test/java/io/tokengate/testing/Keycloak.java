@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * shared issuer) and {@code acme} (a tenant's own IdP). Tokens can be forged with {@link TokenForge}.
  */
 public final class Keycloak {
-    /** Where the running instance is announced, so that every class loader of the test JVM finds the same one. */
-    private static final String URL_PROPERTY = "tokengate.test.keycloak.url";
+    /** Where the running instance is announced (not under {@code tokengate.}: the config mapping rejects unknown keys), so that every class loader of the test JVM finds the same one. */
+    private static final String URL_PROPERTY = "keycloak.test.url";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> REALMS = List.of("tokengate", "acme");

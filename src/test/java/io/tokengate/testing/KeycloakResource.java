@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * A real OIDC provider for {@code @QuarkusTest}s: the test JVM's {@link Keycloak} (started on first use), its realm
- * {@code tokengate} as the gateway's shared issuer. OIDC and auth code log at DEBUG so that the tests that check
- * the logs for tokens see everything those classes write.
+ * {@code tokengate} as the gateway's shared issuer. Security and auth code log at DEBUG so that the tests that
+ * check the logs for tokens see everything those classes write; quarkus-oidc is asked for DEBUG too, which
+ * application.properties caps at INFO (its DEBUG messages quote tokens): the tests prove the cap holds.
  */
 public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
 

@@ -11,11 +11,13 @@ import org.jboss.logmanager.formatters.PatternFormatter;
 public final class LogCapture extends Handler implements AutoCloseable {
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final ExtFormatter formatter = new PatternFormatter("%c %s%e");
-    private final org.jboss.logmanager.Logger root = org.jboss.logmanager.Logger.getLogger("");
+    /** Root, plus the loggers that do not hand records up to root (the access log has its own handler). */
+    private final java.util.List<org.jboss.logmanager.Logger> loggers = java.util.List.of(
+            org.jboss.logmanager.Logger.getLogger(""), org.jboss.logmanager.Logger.getLogger("tokengate.access"));
 
     public static LogCapture start() {
         LogCapture capture = new LogCapture();
-        capture.root.addHandler(capture);
+        capture.loggers.forEach(logger -> logger.addHandler(capture));
         return capture;
     }
 
@@ -35,6 +37,6 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public void close() {
-        root.removeHandler(this);
+        loggers.forEach(logger -> logger.removeHandler(this));
     }
 }

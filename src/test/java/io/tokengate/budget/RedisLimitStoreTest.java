@@ -1,0 +1,192 @@
+package io.tokengate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.mutiny.Uni;
+import io.tokengate.storage.RedisConnection;
+import io.tokengate.tenant.Limits;
+import io.tokengate.tenant.Limits.Period;
+import io.tokengate.tenant.Limits.TokenBudget;
+import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.tokengate.testing.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The limit store contract against a real Redis server (one per class) and two replicas (two connections, two
+ * Vert.x instances), plus what only Redis has: the key layout and TTLs, the versioned scripts, and outages.
+ */
+class RedisLimitStoreTest extends LimitStoreContract {
+    static final Duration TIMEOUT = Duration.ofMillis(500);
+    static RedisServer server;
+    static Vertx vertx;
+    static Vertx otherVertx;
+    static RedisConnection redis;
+    static RedisConnection other;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisServer.start();
+        vertx = Vertx.vertx();
+        otherVertx = Vertx.vertx();
+        redis = new RedisConnection(vertx, server.url(), TIMEOUT);
+        other = new RedisConnection(otherVertx, server.url(), TIMEOUT);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+        other.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        otherVertx.close().toCompletionStage().toCompletableFuture().join();
+        server.stop();
+    }
+
+    @Override
+    LimitStore newStore() {
+        await(redis.send(Request.cmd(Command.FLUSHALL)));
+        return new RedisLimitStore(redis, LEASE);
+    }
+
+    @Override
+    LimitStore replica() {
+        return new RedisLimitStore(other, LEASE);
+    }
+
+    @Override
+    void elapse(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    long now() {
+        Response time = await(redis.send(Request.cmd(Command.TIME)));
+        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+    }
+
+    @Test
+    void storesTheDocumentedLayoutInOneSlot() {
+        LimitScope tenant = tenant(new Limits(60L, 600L, 2L, new TokenBudget(1000, Period.DAY)));
+        LimitScope key = key(budget(1000, Period.MONTH));
+        LimitScope model = new LimitScope("acme", "model:m", budget(1000, Period.TOTAL));
+        long before = now();
+        reserve("r-1", 100, tenant, key, model);
+
+        LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(before), ZoneOffset.UTC);
+        String day = String.format("%04d%02d%02d", today.getYear(), today.getMonthValue(), today.getDayOfMonth());
+        assertThat(hash("tg:{t:acme}:res:r-1")).isEqualTo(Map.of("s", "live", "r", "100", "d", day,
+                "m", day.substring(0, 6)));
+        assertThat(hash("tg:{t:acme}:lim:tenant:rpm")).containsEntry("l", "59").containsKey("t");
+        assertThat(hash("tg:{t:acme}:lim:tenant:tpm")).containsEntry("l", "500");
+        assertThat(pttl("tg:{t:acme}:lim:tenant:tpm")).isBetween(10_000L, 11_000L);
+        assertThat(strings(Request.cmd(Command.ZRANGE).arg("tg:{t:acme}:lim:tenant:conc").arg(0).arg(-1)))
+                .containsExactly("r-1");
+        assertThat(hash("tg:{t:acme}:lim:tenant:budget")).isEqualTo(Map.of("p", day, "u", "100"));
+        long hour = Duration.ofHours(1).toMillis();
+        assertThat(pttl("tg:{t:acme}:lim:tenant:budget")).isBetween(
+                (today.toEpochDay() + 1) * DAY + hour - before - 2_000, (today.toEpochDay() + 1) * DAY + hour - before);
+        long nextMonth = today.withDayOfMonth(1).plusMonths(1).toEpochDay() * DAY;
+        assertThat(pttl("tg:{t:acme}:lim:key:k1:budget")).isBetween(nextMonth + hour - before - 2_000,
+                nextMonth + hour - before);
+        assertThat(hash("tg:{t:acme}:lim:model:m:budget")).isEqualTo(Map.of("p", "total", "u", "100"));
+        assertThat(pttl("tg:{t:acme}:lim:model:m:budget")).isEqualTo(-1);
+        assertThat(strings(Request.cmd(Command.KEYS).arg("*"))).allSatisfy(k -> assertThat(k).startsWith("tg:{t:acme}:"));
+    }
+
+    @Test
+    void settleLeavesAShortLivedMarker() {
+        LimitScope tenant = tenant(new Limits(null, null, 2L, null));
+        reserve("r-1", 0, tenant);
+        settle("r-1", 0, 0, tenant);
+
+        assertThat(hash("tg:{t:acme}:res:r-1")).isEqualTo(Map.of("s", "settled"));
+        assertThat(pttl("tg:{t:acme}:res:r-1")).isBetween(1L, Retention.SETTLED_MILLIS);
+        assertThat(await(redis.send(Request.cmd(Command.EXISTS).arg("tg:{t:acme}:lim:tenant:conc"))).toInteger())
+                .isZero();
+    }
+
+    @Test
+    void runsVersionedScriptsLoadedOnce() {
+        assertThat(List.of(LimitScripts.ADMIT.name(), LimitScripts.EXTEND.name(), LimitScripts.SETTLE.name()))
+                .containsExactly("tg_admit_v1", "tg_extend_v1", "tg_settle_v1");
+        reserve("r-1", 1, tenant(tpm(10)));
+        extend("r-1", 1, tenant(tpm(10)));
+        settle("r-1", 2, 1, tenant(tpm(10)));
+
+        Response exists = await(redis.send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
+                .arg(LimitScripts.EXTEND.sha1()).arg(LimitScripts.SETTLE.sha1())));
+        assertThat(exists).extracting(Response::toInteger).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void failsFastWhileRedisIsDownAndWorksAgainAfter() {
+        LimitScope tenant = tenant(budget(1000, Period.TOTAL));
+        server.stop();
+        long started = System.nanoTime();
+        assertThat(failure(store.reserve(id(), List.of(tenant), 1))).isInstanceOf(StoreUnavailable.class);
+        assertThat(failure(store.settle(id(), List.of(tenant), 1, 0))).isInstanceOf(StoreUnavailable.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.multipliedBy(2).plusMillis(500));
+
+        server.restart();
+        String first = id();
+        assertThat(reserve(first, 600, tenant).granted()).isTrue();
+        settle(first, 600, 100, tenant);
+        assertThat(reserve(id(), 900, tenant).granted()).isTrue();
+        assertThat(reserve(id(), 1, tenant).granted()).isFalse();
+    }
+
+    @Test
+    void aSettleRetriedAfterATimeoutCountsOnce() {
+        LimitScope tenant = tenant(budget(1000, Period.TOTAL));
+        String first = id();
+        reserve(first, 600, tenant);
+
+        server.freeze();
+        try {
+            assertThat(failure(store.settle(first, List.of(tenant), 600, 100))).isInstanceOf(StoreUnavailable.class);
+        } finally {
+            server.thaw();
+        }
+        settle(first, 600, 100, tenant);
+        assertThat(reserve(id(), 900, tenant).granted()).isTrue();
+        assertThat(reserve(id(), 1, tenant).granted()).isFalse();
+    }
+
+    private Map<String, String> hash(String key) {
+        Response reply = await(redis.send(Request.cmd(Command.HGETALL).arg(key)));
+        Map<String, String> fields = new TreeMap<>();
+        reply.getKeys().forEach(field -> fields.put(field, reply.get(field).toString()));
+        return fields;
+    }
+
+    private long pttl(String key) {
+        return await(redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+    }
+
+    private List<String> strings(Request request) {
+        Response reply = await(redis.send(request));
+        return reply.stream().map(Response::toString).toList();
+    }
+
+    private static Throwable failure(Uni<?> uni) {
+        return uni.onItem().transform(item -> (Throwable) null).onFailure().recoverWithItem(error -> error)
+                .await().atMost(WAIT);
+    }
+}
