@@ -1,51 +1,141 @@
 package io.tokengate.budget;
 
 import io.smallrye.mutiny.Uni;
+import io.tokengate.auth.Caller;
+import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.RouteTable;
+import io.tokengate.error.GatewayError;
+import io.tokengate.error.GatewayFailure;
+import io.tokengate.ingress.Endpoint;
 import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.relay.Outcome;
-import jakarta.inject.Singleton;
+import io.tokengate.tenant.TenantDirectory;
+import io.tokengate.tenant.TenantStore;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
- * Stage 4, Admit, and stage 8, Settle. Admission sizes the request (estimated prompt tokens plus
- * {@code max_tokens}, or the configured default cap); settle reconciles the reservation with what was
- * delivered. The foundation build enforces no limits yet: reservations always succeed and settle has nothing to
- * refund. The Redis-backed limits and the usage ledger plug in here.
+ * Stage 4, Admit, and stage 8, Settle. Admission reserves {@code estimated prompt tokens + max_tokens} (or the
+ * configured cap) and one request and one concurrency slot in every limited scope of the caller, in one atomic
+ * call of the {@link LimitStore}; settle gives back what was not used, releases the slot, and meters the
+ * request in the usage ledger. Callers without limits skip the store entirely.
  */
 @Singleton
 public class BudgetGate {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BudgetGate.class);
-    private final int defaultMaxTokens;
+    private static final Logger LOG = Logger.getLogger(BudgetGate.class);
 
+    private final int defaultMaxTokens;
+    private final int streamChunkTokens;
+    private final boolean allowOnStoreFailure;
     private final UsageLedger ledger;
+    private final LimitStore limits;
+    private final LimitScopes scopes;
+    private final AtomicLong storeFailureDecisions = new AtomicLong();
 
     @Inject
-    public BudgetGate(RouteTable routes, UsageLedger ledger) {
+    public BudgetGate(RouteTable routes, GatewayConfig config, UsageLedger ledger, LimitStore limits,
+            TenantDirectory directory) {
         this.defaultMaxTokens = routes.defaultMaxTokens();
+        this.streamChunkTokens = config.limits().streamChunkTokens();
+        this.allowOnStoreFailure = policy(config.limits().onStoreFailure());
         this.ledger = ledger;
+        this.limits = limits;
+        this.scopes = new LimitScopes(directory);
     }
 
     public Uni<Reservation> admit(ParsedRequest request) {
-        int completion = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-        int reserved = request.estimatedPromptTokens() + (request.endpoint().proxied() && isGenerating(request) ? completion : 0);
-        return Uni.createFrom().item(new Reservation(request, request.estimatedPromptTokens(), reserved));
+        long tokens = tokensToReserve(request);
+        String id = reservationId();
+        return scopes.of(request.caller()).chain(list -> list.isEmpty()
+                ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
+                : limits.reserve(id, list, tokens).map(decision -> granted(id, request, list, decision, tokens)))
+                .onFailure(TenantStore.StoreUnavailable.class).recoverWithItem(e -> storeFailed(id, request, tokens));
     }
 
     /**
-     * Reconciles a reservation with the outcome and meters it in the usage ledger; runs exactly once per admitted
-     * request, whatever happened (success, error, client gone). Limits are not enforced yet, so nothing is refunded.
+     * Reconciles a reservation with the outcome and meters it; runs exactly once per admitted request, whatever
+     * happened (success, error, client gone).
      */
     public void settle(Reservation reservation, Outcome outcome, String requestId, long latencyMillis) {
-        ParsedRequest r = reservation.request();
-        UsageRecord record = new UsageRecord(java.time.Instant.now(), requestId, r.caller().tenant(), r.caller().keyId(),
-                r.model(), outcome.endpoint(), outcome.usage().promptTokens(), outcome.usage().completionTokens(),
-                outcome.usage().estimated(), latencyMillis, outcome.status());
-        ledger.append(record).subscribe().with(ok -> { }, failure -> LOG.errorf(
-                "usage record of request %s could not be written: %s", requestId, failure.getMessage()));
+        if (reservation.metered()) {
+            limits.settle(reservation.id(), reservation.scopes(), reservation.reservedTokens(), outcome.usage().totalTokens())
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
+                    .subscribe().with(ok -> { }, failure -> LOG.errorf("settle of request %s failed: %s "
+                            + "(unused tokens stay reserved; the concurrency lease expires)", requestId, failure.getMessage()));
+        }
+        meter(reservation, outcome, requestId, latencyMillis);
     }
 
-    private static boolean isGenerating(ParsedRequest request) {
-        return request.endpoint() != io.tokengate.ingress.Endpoint.EMBEDDINGS;
+    /** How many admissions went ahead unmetered (or were refused) because the limit store was unreachable. */
+    public long storeFailureDecisions() {
+        return storeFailureDecisions.get();
+    }
+
+    private long tokensToReserve(ParsedRequest request) {
+        if (request.endpoint() == Endpoint.EMBEDDINGS) {
+            return Math.max(1, request.estimatedPromptTokens());
+        }
+        int completion = request.maxTokens() != null ? request.maxTokens()
+                : request.stream() ? streamChunkTokens : defaultMaxTokens;
+        return (long) request.estimatedPromptTokens() + completion;
+    }
+
+    private static Reservation granted(String id, ParsedRequest request, java.util.List<LimitScope> scopes,
+            LimitDecision decision, long tokens) {
+        if (!decision.granted()) {
+            throw new GatewayFailure(new GatewayError.RateLimited(decision.deniedScope(), limitName(decision.reason()),
+                    decision.reason() == DenialReason.BUDGET, (decision.retryAfterMillis() + 999) / 1000,
+                    RateLimitHeaders.of(decision)));
+        }
+        return new Reservation(id, request, scopes, decision, tokens);
+    }
+
+    private Reservation storeFailed(String id, ParsedRequest request, long tokens) {
+        storeFailureDecisions.incrementAndGet();
+        if (!allowOnStoreFailure) {
+            LOG.warnf("limit store unreachable: request refused (tokengate.limits.on-store-failure=reject)");
+            throw new GatewayFailure(new GatewayError.StoreUnavailable("limit store"));
+        }
+        LOG.warnf("limit store unreachable: request admitted without limits (tokengate.limits.on-store-failure=allow)");
+        return new Reservation(id, request, java.util.List.of(), null, tokens);
+    }
+
+    private void meter(Reservation reservation, Outcome outcome, String requestId, long latencyMillis) {
+        ParsedRequest r = reservation.request();
+        Caller caller = r.caller();
+        UsageRecord record = new UsageRecord(Instant.now(), requestId, caller.tenant(), caller.keyId(), r.model(),
+                outcome.endpoint(), outcome.usage().promptTokens(), outcome.usage().completionTokens(),
+                outcome.usage().estimated(), latencyMillis, outcome.status());
+        ledger.append(record).onFailure().retry().withBackOff(Duration.ofMillis(500)).atMost(5)
+                .subscribe().with(ok -> { }, failure -> LOG.errorf(
+                        "usage record of request %s could not be written: %s", requestId, failure.getMessage()));
+    }
+
+    private static String limitName(DenialReason reason) {
+        return switch (reason) {
+            case REQUESTS_PER_MINUTE -> "requests per minute";
+            case TOKENS_PER_MINUTE -> "tokens per minute";
+            case CONCURRENCY -> "concurrent requests";
+            case BUDGET -> "token budget";
+        };
+    }
+
+    private static boolean policy(String value) {
+        return switch (value) {
+            case "reject" -> false;
+            case "allow" -> true;
+            default -> throw new io.tokengate.config.InvalidConfigException("tokengate.limits.on-store-failure",
+                    "must be 'reject' or 'allow', not '" + value + "'");
+        };
+    }
+
+    private static String reservationId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 }

@@ -90,9 +90,13 @@ public final class InMemoryLimitStore implements LimitStore {
         if (!live) {
             verdict.deny(0, DenialReason.CONCURRENCY, Verdict.CONCURRENCY_RETRY_MILLIS);
         }
-        if (verdict.denied()) {
-            return verdict.decision(scopes);
+        if (!verdict.denied()) {
+            takeMore(verdict, id, scopes, now, cost, hold);
         }
+        return verdict.decision(scopes);
+    }
+
+    private void takeMore(Verdict verdict, String id, List<LimitScope> scopes, long now, Cost cost, Hold hold) {
         for (int i = 0; i < scopes.size(); i++) {
             Limits limits = scopes.get(i).limits();
             state(scopes.get(i)).take(verdict, i, limits, now, cost);
@@ -102,9 +106,8 @@ public final class InMemoryLimitStore implements LimitStore {
                 hold.charged(period, BudgetPeriod.of(period, now).id());
             }
         }
-        hold.reserved += more;
+        hold.reserved += cost.tokens();
         hold.expiresAt = now + liveMillis;
-        return verdict.decision(scopes);
     }
 
     private synchronized Void settleNow(String id, List<LimitScope> scopes, long reserved, long actual) {

@@ -3,6 +3,7 @@ package io.tokengate.pipeline;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.auth.Authenticator;
 import io.tokengate.budget.BudgetGate;
+import io.tokengate.budget.RateLimitHeaders;
 import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
@@ -60,6 +61,7 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                 .invoke(exchange::identified)
                 .chain(caller -> protocol.parse(exchange, caller))                     // 3 parse
                 .chain(budget::admit)                                                  // 4 admit
+                .invoke(reservation -> RateLimitHeaders.of(reservation.decision()).forEach(exchange.response()::putHeader))
                 .chain(reservation -> proxy(exchange, reservation.request())           // 5-7
                         .onFailure().recoverWithItem(failure -> failed(exchange, failure))
                         .invoke(outcome -> settle(exchange, reservation, outcome)))   // 8 settle, always

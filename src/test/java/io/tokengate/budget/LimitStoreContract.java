@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +32,7 @@ abstract class LimitStoreContract {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final Duration LEASE = Duration.ofSeconds(1);
     static final long DAY = 86_400_000;
+    static final int THREADS = 4;
 
     LimitStore store;
     private final AtomicInteger ids = new AtomicInteger();
@@ -313,30 +313,22 @@ abstract class LimitStoreContract {
         return uni.await().atMost(WAIT);
     }
 
-    /** Runs {@code count} calls from four threads at once and returns their answers by index. */
+    /** Runs {@code count} calls from {@value #THREADS} threads at once and returns their answers by index. */
     static List<LimitDecision> concurrently(int count, IntFunction<Uni<LimitDecision>> call) {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch start = new CountDownLatch(1);
-        List<Callable<List<CompletableFuture<LimitDecision>>>> tasks = new ArrayList<>();
-        for (int thread = 0; thread < 4; thread++) {
-            int first = thread;
-            tasks.add(() -> {
-                start.await();
-                List<CompletableFuture<LimitDecision>> mine = new ArrayList<>();
-                for (int i = first; i < count; i += 4) {
-                    mine.add(call.apply(i).subscribeAsCompletionStage());
-                }
-                return mine;
-            });
-        }
         try {
-            List<Future<List<CompletableFuture<LimitDecision>>>> started = tasks.stream().map(pool::submit).toList();
+            List<Future<List<CompletableFuture<LimitDecision>>>> started = new ArrayList<>();
+            for (int thread = 0; thread < THREADS; thread++) {
+                int first = thread;
+                started.add(pool.submit(() -> startEvery(first, count, call, start)));
+            }
             start.countDown();
             LimitDecision[] answers = new LimitDecision[count];
-            for (int thread = 0; thread < 4; thread++) {
+            for (int thread = 0; thread < THREADS; thread++) {
                 List<CompletableFuture<LimitDecision>> mine = started.get(thread).get();
                 for (int j = 0; j < mine.size(); j++) {
-                    answers[thread + 4 * j] = mine.get(j).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    answers[thread + THREADS * j] = mine.get(j).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 }
             }
             return List.of(answers);
@@ -345,5 +337,15 @@ abstract class LimitStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static List<CompletableFuture<LimitDecision>> startEvery(int first, int count,
+            IntFunction<Uni<LimitDecision>> call, CountDownLatch start) throws InterruptedException {
+        start.await();
+        List<CompletableFuture<LimitDecision>> mine = new ArrayList<>();
+        for (int i = first; i < count; i += THREADS) {
+            mine.add(call.apply(i).subscribeAsCompletionStage());
+        }
+        return mine;
     }
 }

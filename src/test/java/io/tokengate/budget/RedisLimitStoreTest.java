@@ -84,13 +84,10 @@ class RedisLimitStoreTest extends LimitStoreContract {
     @Test
     void storesTheDocumentedLayoutInOneSlot() {
         LimitScope tenant = tenant(new Limits(60L, 600L, 2L, new TokenBudget(1000, Period.DAY)));
-        LimitScope key = key(budget(1000, Period.MONTH));
-        LimitScope model = new LimitScope("acme", "model:m", budget(1000, Period.TOTAL));
         long before = now();
-        reserve("r-1", 100, tenant, key, model);
+        reserve("r-1", 100, tenant, key(new Limits(null, 1000L, null, null)));
 
-        LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(before), ZoneOffset.UTC);
-        String day = String.format("%04d%02d%02d", today.getYear(), today.getMonthValue(), today.getDayOfMonth());
+        String day = dayId(before);
         assertThat(hash("tg:{t:acme}:res:r-1")).isEqualTo(Map.of("s", "live", "r", "100", "d", day,
                 "m", day.substring(0, 6)));
         assertThat(hash("tg:{t:acme}:lim:tenant:rpm")).containsEntry("l", "59").containsKey("t");
@@ -99,15 +96,26 @@ class RedisLimitStoreTest extends LimitStoreContract {
         assertThat(strings(Request.cmd(Command.ZRANGE).arg("tg:{t:acme}:lim:tenant:conc").arg(0).arg(-1)))
                 .containsExactly("r-1");
         assertThat(hash("tg:{t:acme}:lim:tenant:budget")).isEqualTo(Map.of("p", day, "u", "100"));
+        assertThat(hash("tg:{t:acme}:lim:key:k1:tpm")).containsEntry("l", "900");
+        assertThat(strings(Request.cmd(Command.KEYS).arg("*"))).hasSize(6)
+                .allSatisfy(k -> assertThat(k).startsWith("tg:{t:acme}:"));
+    }
+
+    @Test
+    void budgetCountersExpireAnHourAfterTheirPeriod() {
+        long before = now();
+        reserve("r-1", 100, tenant(budget(1000, Period.DAY)), key(budget(1000, Period.MONTH)),
+                new LimitScope("acme", "model:m", budget(1000, Period.TOTAL)));
+
+        LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(before), ZoneOffset.UTC);
         long hour = Duration.ofHours(1).toMillis();
-        assertThat(pttl("tg:{t:acme}:lim:tenant:budget")).isBetween(
-                (today.toEpochDay() + 1) * DAY + hour - before - 2_000, (today.toEpochDay() + 1) * DAY + hour - before);
-        long nextMonth = today.withDayOfMonth(1).plusMonths(1).toEpochDay() * DAY;
-        assertThat(pttl("tg:{t:acme}:lim:key:k1:budget")).isBetween(nextMonth + hour - before - 2_000,
-                nextMonth + hour - before);
+        long dayEnds = (today.toEpochDay() + 1) * DAY + hour - before;
+        assertThat(pttl("tg:{t:acme}:lim:tenant:budget")).isBetween(dayEnds - 2_000, dayEnds);
+        long monthEnds = today.withDayOfMonth(1).plusMonths(1).toEpochDay() * DAY + hour - before;
+        assertThat(hash("tg:{t:acme}:lim:key:k1:budget")).containsEntry("p", dayId(before).substring(0, 6));
+        assertThat(pttl("tg:{t:acme}:lim:key:k1:budget")).isBetween(monthEnds - 2_000, monthEnds);
         assertThat(hash("tg:{t:acme}:lim:model:m:budget")).isEqualTo(Map.of("p", "total", "u", "100"));
         assertThat(pttl("tg:{t:acme}:lim:model:m:budget")).isEqualTo(-1);
-        assertThat(strings(Request.cmd(Command.KEYS).arg("*"))).allSatisfy(k -> assertThat(k).startsWith("tg:{t:acme}:"));
     }
 
     @Test
@@ -167,6 +175,11 @@ class RedisLimitStoreTest extends LimitStoreContract {
         settle(first, 600, 100, tenant);
         assertThat(reserve(id(), 900, tenant).granted()).isTrue();
         assertThat(reserve(id(), 1, tenant).granted()).isFalse();
+    }
+
+    private static String dayId(long millis) {
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+        return String.format("%04d%02d%02d", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
     }
 
     private Map<String, String> hash(String key) {

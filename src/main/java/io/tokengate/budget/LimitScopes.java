@@ -1,0 +1,40 @@
+package io.tokengate.budget;
+
+import io.smallrye.mutiny.Uni;
+import io.tokengate.auth.Caller;
+import io.tokengate.tenant.ApiKeyRecord;
+import io.tokengate.tenant.Limits;
+import io.tokengate.tenant.Tenant;
+import io.tokengate.tenant.TenantDirectory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The limited scopes of a caller: its tenant and its key (from the cached directory); unlimited ones are left out. */
+final class LimitScopes {
+    private final TenantDirectory directory;
+
+    LimitScopes(TenantDirectory directory) {
+        this.directory = directory;
+    }
+
+    Uni<List<LimitScope>> of(Caller caller) {
+        Uni<Optional<ApiKeyRecord>> key = caller.keyId() == null ? Uni.createFrom().item(Optional.empty())
+                : directory.key(caller.keyId());
+        return directory.tenant(caller.tenant()).chain(tenant -> key.map(k -> scopes(caller, tenant, k)));
+    }
+
+    private static List<LimitScope> scopes(Caller caller, Optional<Tenant> tenant, Optional<ApiKeyRecord> key) {
+        List<LimitScope> scopes = new ArrayList<>(2);
+        tenant.map(Tenant::limits).filter(LimitScopes::limited)
+                .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "tenant", l)));
+        key.map(ApiKeyRecord::limits).filter(LimitScopes::limited)
+                .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "key:" + caller.keyId(), l)));
+        return scopes;
+    }
+
+    private static boolean limited(Limits l) {
+        return l != null && (l.requestsPerMinute() != null || l.tokensPerMinute() != null
+                || l.maxConcurrentRequests() != null || l.tokenBudget() != null);
+    }
+}
