@@ -71,6 +71,18 @@ public class BudgetGate {
         meter(reservation, outcome, requestId, latencyMillis);
     }
 
+    /**
+     * What a stream may deliver: unlimited when nothing is metered or {@code max_tokens} bounds the reservation;
+     * otherwise the reserved chunk, extended as the stream proceeds.
+     */
+    public io.tokengate.relay.TokenAllowance allowance(Reservation reservation) {
+        ParsedRequest r = reservation.request();
+        if (!reservation.metered() || !r.stream() || r.maxTokens() != null) {
+            return io.tokengate.relay.TokenAllowance.UNLIMITED;
+        }
+        return new StreamAllowance(limits, reservation, streamChunkTokens);
+    }
+
     /** How many admissions went ahead unmetered (or were refused) because the limit store was unreachable. */
     public long storeFailureDecisions() {
         return storeFailureDecisions.get();

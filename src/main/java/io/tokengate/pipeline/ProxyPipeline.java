@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokengate.auth.Authenticator;
 import io.tokengate.budget.BudgetGate;
 import io.tokengate.budget.RateLimitHeaders;
+import io.tokengate.budget.Reservation;
 import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
@@ -62,21 +63,22 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                 .chain(caller -> protocol.parse(exchange, caller))                     // 3 parse
                 .chain(budget::admit)                                                  // 4 admit
                 .invoke(reservation -> RateLimitHeaders.of(reservation.decision()).forEach(exchange.response()::putHeader))
-                .chain(reservation -> proxy(exchange, reservation.request())           // 5-7
+                .chain(reservation -> proxy(exchange, reservation)                     // 5-7
                         .onFailure().recoverWithItem(failure -> failed(exchange, failure))
                         .invoke(outcome -> settle(exchange, reservation, outcome)))   // 8 settle, always
                 .onFailure().recoverWithItem(failure -> failed(exchange, failure))
                 .subscribe().with(outcome -> accessLog.record(exchange, outcome));
     }
 
-    private void settle(Exchange exchange, io.tokengate.budget.Reservation reservation, Outcome outcome) {
+    private void settle(Exchange exchange, Reservation reservation, Outcome outcome) {
         budget.settle(reservation, outcome, exchange.requestId(), (System.nanoTime() - exchange.startNanos()) / 1_000_000);
     }
 
-    private Uni<Outcome> proxy(Exchange exchange, ParsedRequest request) {
+    private Uni<Outcome> proxy(Exchange exchange, Reservation reservation) {
+        ParsedRequest request = reservation.request();
         return Uni.createFrom().item(() -> planner.route(protocol.entitled(request.caller(), request.model()))) // 5 route
                 .chain(plan -> dispatcher.dispatch(exchange, request, plan))           // 6 dispatch (retry unit)
-                .chain(upstream -> relay.relay(exchange, request, upstream));          // 7 relay
+                .chain(upstream -> relay.relay(exchange, request, upstream, budget.allowance(reservation))); // 7 relay
     }
 
     private void listModels(Exchange exchange) {

@@ -14,9 +14,10 @@ import jakarta.inject.Singleton;
 @Singleton
 public class ResponseRelay {
 
-    public Uni<Outcome> relay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream) {
+    public Uni<Outcome> relay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream,
+            TokenAllowance allowance) {
         if (upstream.streaming()) {
-            return Uni.createFrom().emitter(emitter -> new StreamRelay(exchange, request, upstream, emitter).start());
+            return Uni.createFrom().emitter(emitter -> new StreamRelay(exchange, request, upstream, allowance, emitter).start());
         }
         return Uni.createFrom().item(() -> plain(exchange, upstream));
     }

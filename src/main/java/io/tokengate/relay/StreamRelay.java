@@ -26,13 +26,15 @@ final class StreamRelay {
     private final HttpServerResponse out;
     private long firstByteNanos;
     private boolean done;
+    private boolean budgetSpent;
 
-    StreamRelay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream, UniEmitter<? super Outcome> emitter) {
+    StreamRelay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream, TokenAllowance allowance,
+            UniEmitter<? super Outcome> emitter) {
         this.exchange = exchange;
         this.request = request;
         this.upstream = upstream;
         this.emitter = emitter;
-        this.tap = new StreamTap(!request.clientWantsUsage());
+        this.tap = new StreamTap(!request.clientWantsUsage(), allowance, request.estimatedPromptTokens());
         this.out = exchange.response();
     }
 
@@ -64,7 +66,9 @@ final class StreamRelay {
                 firstByteNanos = System.nanoTime();
             }
         }
-        if (out.writeQueueFull()) {
+        if (budgetSpent) {
+            fail(new GatewayError.RateLimited(request.caller().tenant(), "token budget", true, 60, java.util.Map.of()));
+        } else if (out.writeQueueFull()) {
             upstream.rest().pause();
             out.drainHandler(v -> upstream.rest().resume());
         }
@@ -90,7 +94,8 @@ final class StreamRelay {
         int forwardedEnd;
 
         void event(byte[] d, int start, int end) {
-            StreamTap.Verdict verdict = tap.inspect(d, start, end);
+            StreamTap.Verdict verdict = budgetSpent ? StreamTap.Verdict.STOP_BUDGET : tap.inspect(d, start, end);
+            budgetSpent |= verdict == StreamTap.Verdict.STOP_BUDGET;
             if (verdict == StreamTap.Verdict.FORWARD && copy == null) {
                 forwardedEnd = end;
                 return;
@@ -99,7 +104,7 @@ final class StreamRelay {
                 copy = Buffer.buffer(end).appendBytes(d, 0, forwardedEnd);
             }
             switch (verdict) {
-                case HIDE -> { }
+                case HIDE, STOP_BUDGET -> { }
                 case STRIP_USAGE_NULL -> appendWithout(copy, d, start, end, StreamTap.USAGE_NULL);
                 case FORWARD -> copy.appendBytes(d, start, end - start);
             }
@@ -133,6 +138,7 @@ final class StreamRelay {
         if (done) {
             return;
         }
+        done = true; // first: cancelling the upstream fires its exception handler, which must find us done
         ErrorBody body = ErrorCatalog.describe(error);
         upstream.cancel();
         out.write(body.toSseEvent());

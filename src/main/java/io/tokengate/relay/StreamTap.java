@@ -9,7 +9,7 @@ import io.tokengate.protocol.UsageReader;
  * (the usage-only chunk and {@code "usage":null} fields) when the client did not ask for usage.
  */
 final class StreamTap {
-    enum Verdict { FORWARD, HIDE, STRIP_USAGE_NULL }
+    enum Verdict { FORWARD, HIDE, STRIP_USAGE_NULL, STOP_BUDGET }
 
     private static final byte[] DATA = Bytes.ascii("data:");
     private static final byte[] DONE = Bytes.ascii("[DONE]");
@@ -21,13 +21,21 @@ final class StreamTap {
     private static final byte[] TEXT = Bytes.ascii("\"text\":\"");
 
     private final boolean hideUsage;
+    private final TokenAllowance allowance;
+    private final int promptTokens;
     private Usage reported;
     private boolean sawDone;
     private boolean sawError;
     private int contentChunks;
 
     StreamTap(boolean hideUsage) {
+        this(hideUsage, TokenAllowance.UNLIMITED, 0);
+    }
+
+    StreamTap(boolean hideUsage, TokenAllowance allowance, int estimatedPromptTokens) {
         this.hideUsage = hideUsage;
+        this.allowance = allowance;
+        this.promptTokens = estimatedPromptTokens;
     }
 
     Verdict inspect(byte[] d, int start, int end) {
@@ -52,6 +60,9 @@ final class StreamTap {
             return Verdict.FORWARD;
         }
         if (carriesText(d, from, end)) {
+            if (!allowance.permits((long) promptTokens + contentChunks + 1)) {
+                return Verdict.STOP_BUDGET; // this token would overspend: not delivered
+            }
             contentChunks++;
         }
         int usage = Bytes.lastIndexOf(d, from, end, USAGE);

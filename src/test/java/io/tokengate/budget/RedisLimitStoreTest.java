@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection;
+import io.tokengate.storage.RedisConnection.Script;
 import io.tokengate.tenant.Limits;
 import io.tokengate.tenant.Limits.Period;
 import io.tokengate.tenant.Limits.TokenBudget;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +32,18 @@ import org.junit.jupiter.api.Test;
  */
 class RedisLimitStoreTest extends LimitStoreContract {
     static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final Script CALENDAR = Script.of("tg_test_calendar", LimitScripts.read("limits.lua") + """
+
+            local out = {}
+            for i = 1, #ARGV do
+              for _, kind in ipairs({'d', 'm'}) do
+                local id, ends = period(kind, tonumber(ARGV[i]))
+                out[#out + 1] = id
+                out[#out + 1] = ends
+              end
+            end
+            return out
+            """);
     static RedisServer server;
     static Vertx vertx;
     static Vertx otherVertx;
@@ -116,6 +130,28 @@ class RedisLimitStoreTest extends LimitStoreContract {
         assertThat(pttl("tg:{t:acme}:lim:key:k1:budget")).isBetween(monthEnds - 2_000, monthEnds);
         assertThat(hash("tg:{t:acme}:lim:model:m:budget")).isEqualTo(Map.of("p", "total", "u", "100"));
         assertThat(pttl("tg:{t:acme}:lim:model:m:budget")).isEqualTo(-1);
+    }
+
+    @Test
+    void luaCalendarAgreesWithJava() {
+        List<Long> instants = new ArrayList<>();
+        for (long day = 0; day < LocalDate.of(2200, 1, 1).toEpochDay(); day += 5) {
+            instants.add(day * DAY + day % 86_400 * 1000);
+        }
+        for (LocalDate month = LocalDate.of(1999, 1, 1); month.getYear() < 2102; month = month.plusMonths(1)) {
+            instants.add(month.toEpochDay() * DAY - 1);
+            instants.add(month.toEpochDay() * DAY);
+        }
+        Response reply = await(redis.eval(CALENDAR, List.of(), instants.stream().map(String::valueOf).toList()));
+
+        for (int i = 0; i < instants.size(); i++) {
+            BudgetPeriod day = BudgetPeriod.of(Period.DAY, instants.get(i));
+            BudgetPeriod month = BudgetPeriod.of(Period.MONTH, instants.get(i));
+            assertThat(List.of(reply.get(4 * i).toString(), reply.get(4 * i + 1).toLong(),
+                    reply.get(4 * i + 2).toString(), reply.get(4 * i + 3).toLong()))
+                    .as("at %s", Instant.ofEpochMilli(instants.get(i)))
+                    .isEqualTo(List.of(day.id(), day.endMillis(), month.id(), month.endMillis()));
+        }
     }
 
     @Test
