@@ -54,7 +54,7 @@ public class BudgetGate {
         return scopes.of(request.caller()).chain(list -> list.isEmpty()
                 ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
                 : limits.reserve(id, list, tokens).map(decision -> granted(id, request, list, decision, tokens)))
-                .onFailure(TenantStore.StoreUnavailable.class).recoverWithItem(e -> storeFailed(id, request, tokens));
+                .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens));
     }
 
     /**
@@ -107,14 +107,14 @@ public class BudgetGate {
         return new Reservation(id, request, scopes, decision, tokens);
     }
 
-    private Reservation storeFailed(String id, ParsedRequest request, long tokens) {
+    private Uni<Reservation> storeFailed(String id, ParsedRequest request, long tokens) {
         storeFailureDecisions.incrementAndGet();
         if (!allowOnStoreFailure) {
             LOG.warnf("limit store unreachable: request refused (tokengate.limits.on-store-failure=reject)");
-            throw new GatewayFailure(new GatewayError.StoreUnavailable("limit store"));
+            return Uni.createFrom().failure(new GatewayFailure(new GatewayError.StoreUnavailable("limit store")));
         }
         LOG.warnf("limit store unreachable: request admitted without limits (tokengate.limits.on-store-failure=allow)");
-        return new Reservation(id, request, java.util.List.of(), null, tokens);
+        return Uni.createFrom().item(new Reservation(id, request, java.util.List.of(), null, tokens));
     }
 
     private void meter(Reservation reservation, Outcome outcome, String requestId, long latencyMillis) {

@@ -15,6 +15,19 @@ public final class GatewayFailure extends RuntimeException {
 
     /** The catalogued error of any throwable: a {@link GatewayFailure}'s own, else {@code Internal}. */
     public static GatewayError of(Throwable t) {
-        return t instanceof GatewayFailure f ? f.error() : new GatewayError.Internal(String.valueOf(t));
+        if (t instanceof GatewayFailure f) {
+            return f.error();
+        }
+        if (t instanceof io.smallrye.mutiny.CompositeException c) {
+            for (Throwable cause : c.getCauses()) {
+                if (cause instanceof GatewayFailure f) {
+                    return f.error();
+                }
+            }
+        }
+        if (t instanceof io.tokengate.tenant.TenantStore.StoreUnavailable) {
+            return new GatewayError.StoreUnavailable("shared store");
+        }
+        return new GatewayError.Internal(String.valueOf(t));
     }
 }

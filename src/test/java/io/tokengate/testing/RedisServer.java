@@ -29,11 +29,13 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path log;
+    private final Path dataDir;
     private Process process;
 
     private RedisServer(int port) throws IOException {
         this.port = port;
         this.log = Files.createTempFile("tokengate-redis-" + port + "-", ".log");
+        this.dataDir = Files.createTempDirectory("tokengate-redis-data-" + port + "-");
         log.toFile().deleteOnExit();
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill));
     }
@@ -134,7 +136,8 @@ public final class RedisServer implements AutoCloseable {
 
     private synchronized void launch() throws IOException {
         List<String> command = List.of(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no");
+                "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir.toString(),
+                "--daemonize", "no"); // durable like production: data survives stop() / restart()
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();

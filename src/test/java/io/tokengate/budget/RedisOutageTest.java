@@ -1,0 +1,62 @@
+package io.tokengate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tokengate.testing.Admin;
+import io.tokengate.testing.Gateway;
+import io.tokengate.testing.RedisResource;
+import io.tokengate.testing.SimulatorResource;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis stopped and started under a running gateway with {@code on-store-failure=reject}: requests fail fast with
+ * 503 {@code store_unavailable} while it is down, recover by themselves when it is back, and nothing recorded
+ * before is lost.
+ */
+@QuarkusTest
+@WithTestResource(SimulatorResource.class)
+@WithTestResource(RedisResource.class)
+class RedisOutageTest {
+
+    private static HttpResponse<String> chat(String key) {
+        return Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + "/v1/chat/completions"))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sim-llama\",\"max_tokens\":3,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build());
+    }
+
+    @Test
+    void rejectWhileDownRecoverWhenBackLoseNothing() throws InterruptedException {
+        Admin.admin().body("{\"id\":\"outage-co\",\"allowed_models\":[\"*\"],\"limits\":{\"requests_per_minute\":1000}}")
+                .post("/admin/v1/tenants").then().statusCode(201);
+        String key = Admin.createKey("outage-co", "{\"name\":\"o\"}").path("key");
+        for (int i = 0; i < 3; i++) {
+            assertThat(chat(key).statusCode()).isEqualTo(200);
+        }
+        Thread.sleep(300); // the ledger appends after each response
+
+        RedisResource.server().stop();
+        long start = System.nanoTime();
+        HttpResponse<String> down = chat(key);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).contains("\"code\":\"store_unavailable\"");
+        assertThat(tookMillis).isLessThan(3000);
+
+        RedisResource.server().restart();
+        int status = 0;
+        for (int i = 0; i < 50 && status != 200; i++) {
+            Thread.sleep(200);
+            status = chat(key).statusCode();
+        }
+        assertThat(status).isEqualTo(200);
+        Thread.sleep(300);
+        Admin.admin().get("/admin/v1/tenants/outage-co/usage").then().statusCode(200)
+                .body("data[0].requests", org.hamcrest.Matchers.greaterThanOrEqualTo(4));
+    }
+}
