@@ -53,8 +53,15 @@ public class BudgetGate {
         String id = reservationId();
         return scopes.of(request.caller()).chain(list -> list.isEmpty()
                 ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
-                : limits.reserve(id, list, tokens).map(decision -> granted(id, request, list, decision, tokens)))
+                : limits.reserve(id, list, tokens)
+                        .onFailure(TenantStore.StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))
+                        .map(decision -> granted(id, request, list, decision, tokens)))
                 .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens));
+    }
+
+    /** A reserve that failed on the store may still run there late: settling it (idempotent) cancels that. */
+    private void cancelLateReserve(String id, java.util.List<LimitScope> scopes, long tokens) {
+        limits.settle(id, scopes, tokens, 0).subscribe().with(ok -> { }, failure -> { });
     }
 
     /**

@@ -1,0 +1,69 @@
+package io.tokengate.replicas;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A replica killed mid-stream cannot leak its concurrency slot: the lease expires and the tenant is served again. */
+class ReplicaCrashIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static ReplicaCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new ReplicaCluster(2, Map.of("tokengate.limits.lease", "3s"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void aKilledReplicasSlotFreesWithinTheLease() throws Exception {
+        String key = tenantWithKey();
+        HttpResponse<InputStream> stream = send(cluster.replica(0).baseUrl(), key, true);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        stream.body().read(new byte[64]); // the stream is under way on replica 0, holding the tenant's only slot
+
+        assertThat(send(cluster.replica(1).baseUrl(), key, false).statusCode()).isEqualTo(429);
+        cluster.replica(0).kill(); // SIGKILL: no settle, no graceful anything
+        long killedAt = System.nanoTime();
+
+        int status = 429;
+        while (status == 429 && System.nanoTime() - killedAt < 10_000_000_000L) {
+            Thread.sleep(250);
+            status = send(cluster.replica(1).baseUrl(), key, false).statusCode();
+        }
+        long freedAfterMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        assertThat(status).isEqualTo(200);
+        assertThat(freedAfterMillis).isLessThan(3000 + 1500);
+    }
+
+    private static HttpResponse<InputStream> send(String base, String key, boolean stream) throws Exception {
+        String body = stream
+                ? "{\"model\":\"sim-llama\",\"stream\":true,\"max_tokens\":200,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}],"
+                        + "\"sim\":{\"output_tokens\":200,\"itl_ms\":100}}"
+                : "{\"model\":\"sim-llama\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"short\"}]}";
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private static String tenantWithKey() {
+        var admin = given().baseUri(cluster.replica(1).baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
+        admin.body("{\"id\":\"crash-co\",\"allowed_models\":[\"*\"],\"limits\":{\"max_concurrent_requests\":1}}")
+                .post("/admin/v1/tenants").then().statusCode(201);
+        return admin.body("{\"name\":\"c\"}").post("/admin/v1/tenants/crash-co/keys").then().statusCode(201).extract().path("key");
+    }
+}
