@@ -19,7 +19,8 @@ final class AdminRequests {
     private AdminRequests() {}
 
     /** What a tenant body carries (the id may come from the path). */
-    record TenantBody(String id, String displayName, List<String> allowedModels, Limits limits, OidcBinding oidc) {}
+    record TenantBody(String id, String displayName, List<String> allowedModels, Limits limits, OidcBinding oidc,
+            java.util.Map<String, Limits> modelLimits) {}
 
     /** What a key-creation body carries. */
     record KeyBody(String name, List<String> allowedModels, Limits limits, Instant expiresAt) {}
@@ -35,7 +36,19 @@ final class AdminRequests {
         }
         String name = optionalText(json, "display_name");
         return new TenantBody(id, name == null ? id : name, models(json, "allowed_models", true),
-                limits(json.get("limits"), "limits"), oidc(json.get("oidc")));
+                limits(json.get("limits"), "limits"), oidc(json.get("oidc")), modelLimits(json.get("model_limits")));
+    }
+
+    private static java.util.Map<String, Limits> modelLimits(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw type("model_limits", "an object of model name to limits");
+        }
+        java.util.Map<String, Limits> byModel = new java.util.TreeMap<>();
+        node.fields().forEachRemaining(e -> byModel.put(e.getKey(), limits(e.getValue(), "model_limits." + e.getKey())));
+        return java.util.Map.copyOf(byModel);
     }
 
     static KeyBody key(JsonNode body) {

@@ -32,7 +32,8 @@ public class TenantsResource {
     @POST
     public Uni<Response> create(JsonNode body) {
         AdminRequests.TenantBody b = AdminRequests.tenant(body, null);
-        Tenant tenant = new Tenant(b.id(), b.displayName(), b.allowedModels(), b.limits(), b.oidc(), Instant.now());
+        Tenant tenant = new Tenant(b.id(), b.displayName(), b.allowedModels(), b.limits(), b.oidc(), Instant.now(),
+                b.modelLimits());
         return store.create(tenant).map(created -> Response.status(201).entity(created).build());
     }
 
@@ -52,7 +53,8 @@ public class TenantsResource {
     public Uni<Tenant> replace(@PathParam("tenant") String id, JsonNode body) {
         AdminRequests.TenantBody b = AdminRequests.tenant(body, id);
         return existing(id).chain(old -> store.replace(
-                new Tenant(id, b.displayName(), b.allowedModels(), b.limits(), b.oidc(), old.createdAt())));
+                new Tenant(id, b.displayName(), b.allowedModels(), b.limits(), b.oidc(), old.createdAt(),
+                        b.modelLimits())));
     }
 
     @DELETE

@@ -51,7 +51,7 @@ public class BudgetGate {
     public Uni<Reservation> admit(ParsedRequest request) {
         long tokens = tokensToReserve(request);
         String id = reservationId();
-        return scopes.of(request.caller()).chain(list -> list.isEmpty()
+        return scopes.of(request.caller(), request.model()).chain(list -> list.isEmpty()
                 ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
                 : limits.reserve(id, list, tokens)
                         .onFailure(TenantStore.StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The limited scopes of a caller: its tenant and its key (from the cached directory); unlimited ones are left out. */
+/**
+ * The limited scopes of a request: its tenant, its key and its tenant × model (from the cached directory);
+ * unlimited ones are left out.
+ */
 final class LimitScopes {
     private final TenantDirectory directory;
 
@@ -18,18 +21,21 @@ final class LimitScopes {
         this.directory = directory;
     }
 
-    Uni<List<LimitScope>> of(Caller caller) {
+    Uni<List<LimitScope>> of(Caller caller, String model) {
         Uni<Optional<ApiKeyRecord>> key = caller.keyId() == null ? Uni.createFrom().item(Optional.empty())
                 : directory.key(caller.keyId());
-        return directory.tenant(caller.tenant()).chain(tenant -> key.map(k -> scopes(caller, tenant, k)));
+        return directory.tenant(caller.tenant()).chain(tenant -> key.map(k -> scopes(caller, model, tenant, k)));
     }
 
-    private static List<LimitScope> scopes(Caller caller, Optional<Tenant> tenant, Optional<ApiKeyRecord> key) {
-        List<LimitScope> scopes = new ArrayList<>(2);
+    private static List<LimitScope> scopes(Caller caller, String model, Optional<Tenant> tenant,
+            Optional<ApiKeyRecord> key) {
+        List<LimitScope> scopes = new ArrayList<>(3);
         tenant.map(Tenant::limits).filter(LimitScopes::limited)
                 .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "tenant", l)));
         key.map(ApiKeyRecord::limits).filter(LimitScopes::limited)
                 .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "key:" + caller.keyId(), l)));
+        tenant.map(Tenant::modelLimits).map(byModel -> byModel.get(model)).filter(LimitScopes::limited)
+                .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "model:" + model, l)));
         return scopes;
     }
 

@@ -6,7 +6,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 
-/** A tenant as stored and as the admin API shows it. {@code allowedModels} may hold {@code "*"}. */
+/**
+ * A tenant as stored and as the admin API shows it. {@code allowedModels} may hold {@code "*"};
+ * {@code modelLimits} are limits of the tenant × model scope (per model name), on top of the tenant's own.
+ */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Tenant(
@@ -15,4 +18,12 @@ public record Tenant(
         @JsonProperty("allowed_models") List<String> allowedModels,
         @JsonProperty("limits") Limits limits,
         @JsonProperty("oidc") OidcBinding oidc,
-        @JsonProperty("created_at") Instant createdAt) {}
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("model_limits") java.util.Map<String, Limits> modelLimits) {
+
+    /** A tenant without per-model limits. */
+    public Tenant(String id, String displayName, List<String> allowedModels, Limits limits, OidcBinding oidc,
+            Instant createdAt) {
+        this(id, displayName, allowedModels, limits, oidc, createdAt, null);
+    }
+}

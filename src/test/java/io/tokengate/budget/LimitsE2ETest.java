@@ -95,6 +95,27 @@ class LimitsE2ETest {
     }
 
     @Test
+    void tenantModelLimitsApplyToThatModelOnly() {
+        Admin.admin().delete("/admin/v1/tenants/model-co");
+        Admin.admin().body("{\"id\":\"model-co\",\"allowed_models\":[\"*\"],"
+                + "\"model_limits\":{\"sim-embed\":{\"requests_per_minute\":1}}}").post("/admin/v1/tenants").then()
+                .statusCode(201).body("model_limits.sim-embed.requests_per_minute", org.hamcrest.Matchers.is(1));
+        String key = Admin.createKey("model-co", "{\"name\":\"m\"}").path("key");
+        String embed = "{\"model\":\"sim-embed\",\"input\":\"x\"}";
+
+        assertThat(post(key, embed).statusCode()).isEqualTo(200);
+        assertThat(post(key, embed).statusCode()).isEqualTo(429);
+        assertThat(chat(key, 2, false).statusCode()).isEqualTo(200);
+        assertThat(chat(key, 2, false).statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> post(String key, String body) {
+        return Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + "/v1/embeddings"))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
     void unlimitedTenantsGetNoRateLimitHeaders() {
         HttpResponse<String> response = chat(Gateway.DEMO_KEY, 2, false);
         assertThat(response.statusCode()).isEqualTo(200);
