@@ -2,9 +2,8 @@ package io.tokengate.auth;
 
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.InvalidConfigException;
+import io.tokengate.config.SecretResolver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -94,20 +93,10 @@ public final class ApiKeys {
     }
 
     private static byte[] readPepper(String ref) {
-        String value;
-        if (ref.startsWith("env:")) {
-            value = System.getenv(ref.substring(4));
-        } else if (ref.startsWith("file:")) {
-            try {
-                value = Files.readString(Path.of(ref.substring(5))).strip();
-            } catch (java.io.IOException e) {
-                value = null;
-            }
-        } else {
-            throw new InvalidConfigException("tokengate.auth.key-pepper-ref", "must be 'env:NAME' or 'file:/path'");
-        }
-        if (value == null || value.length() < 16) {
-            throw new InvalidConfigException("tokengate.auth.key-pepper-ref", ref + " is unset or shorter than 16 characters");
+        String key = "tokengate.auth.key-pepper-ref";
+        String value = SecretResolver.resolveFromEnvironment(key, ref);
+        if (value.length() < 16) {
+            throw new InvalidConfigException(key, ref + " is shorter than 16 characters");
         }
         return value.getBytes(StandardCharsets.UTF_8);
     }

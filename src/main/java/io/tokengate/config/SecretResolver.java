@@ -7,11 +7,16 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** Resolves secret references ({@code env:NAME}, {@code file:/path}); secrets are never inline in config. */
-final class SecretResolver {
+public final class SecretResolver {
     private final Function<String, String> env;
 
     SecretResolver(Function<String, String> env) {
         this.env = env;
+    }
+
+    /** Resolves against the process environment and the file system. */
+    public static String resolveFromEnvironment(String key, String reference) {
+        return new SecretResolver(System::getenv).resolve(key, reference);
     }
 
     /** The secret's value, or a failure naming {@code key} (never the secret). */
