@@ -4,10 +4,14 @@
 # Mode 1, local comparison (no arguments): starts the inference simulator and the gateway on loopback
 # ports, then measures the simulator directly ("direct") and through the gateway ("gateway"):
 # saturation throughput and CPU per request (wrk), fixed-rate latency and TTFB (LoadGen.java), memory,
-# and start-to-first-completion time. Prints a comparison table and writes target/bench/summary.json.
+# and start-to-first-completion time. With GOVERNANCE=1 (the default) also a third target, "governed": a
+# second gateway with Redis storage (a local redis-server) and a tenant with RPM, TPM and token-budget
+# limits, so API key auth, limit admission/settlement and the usage ledger are all on the request path.
+# Prints a comparison table and writes target/bench/summary.json.
 #
 #   infra/loadtest/bench.sh
 #   DURATION=30 RATE_DURATION=60 infra/loadtest/bench.sh
+#   GOVERNANCE=0 infra/loadtest/bench.sh        # direct and gateway only, no Redis
 #
 # Mode 2, against a deployed tokengate: no processes are started, LoadGen drives a fixed-rate traffic
 # mix, optionally followed by a wrk saturation run.
@@ -36,6 +40,7 @@ GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 SIM_JAVA_OPTS=${SIM_JAVA_OPTS:-}
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}
 MODEL=${MODEL:-sim-llama}
+GOVERNANCE=${GOVERNANCE:-1}           # 1: also measure the "governed" target (gateway + Redis + limits)
 
 # ==================================================================================================
 # Generic helpers
@@ -63,6 +68,8 @@ Mode 2 options:
   --saturate           afterwards run wrk at full speed for --duration seconds with --concurrency connections
 Local mode environment: DURATION WARMUP RATE RATE_DURATION CONNECTIONS THREADS OUTPUT_TOKENS
   GATEWAY_JAVA_OPTS SIM_JAVA_OPTS TOKENGATE_API_KEY BUILD=1 (force a Maven build first)
+  GOVERNANCE=0|1 (default 1: third target "governed", needs redis-server on PATH or the embedded-redis jar
+  in ~/.m2) REDIS_SERVER (path of a redis-server binary to use)
 EOF
 }
 
@@ -95,7 +102,9 @@ cleanup() {
         wait 2>/dev/null || true
     fi
     trim_log "$BENCH_DIR/gateway.log"
+    trim_log "$BENCH_DIR/governed.log"
     trim_log "$BENCH_DIR/simulator.log"
+    rm -f "$BENCH_DIR/pepper.txt" # the governed gateway's key pepper: a secret, only needed while it runs
     if ((rc != 0 && OUTPUTS_STARTED)); then
         log "failed (exit $rc); raw outputs and process logs are in ${BENCH_DIR#"$REPO_ROOT"/}/"
     fi
@@ -267,25 +276,148 @@ start_simulator() {
     log "simulator pid $SIM_PID: first completion after ${R[direct.startup_ms]} ms, RSS $(kib_to_mib "${R[direct.rss_start_kib]}") MiB"
 }
 
-start_gateway() {
-    GW_PORT=$(free_port)
-    local logfile="$BENCH_DIR/gateway.log" start_us opts=()
+# Random alphanumeric string of N (<= 100) characters.
+random_token() {
+    local s
+    s=$(head -c 96 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
+    echo "${s:0:$1}"
+}
+
+# Starts a gateway process in the embedded profile, pointed at the simulator, with GATEWAY_JAVA_OPTS and
+# the extra arguments; sets LAUNCHED_PID. The embedded profile defines the sim models and a demo tenant
+# whose key is the benchmark's API key (passed through the environment, not the command line). The demo
+# tenant's start-up message would print that key: DemoBootstrap logs at WARN only, so no key is in a log.
+launch_gateway() { # port logfile [extra java arguments...]
+    local port=$1 logfile=$2 opts=()
+    shift 2
     read -r -a opts <<<"$GATEWAY_JAVA_OPTS"
-    log "starting gateway on 127.0.0.1:$GW_PORT${GATEWAY_JAVA_OPTS:+ with options: $GATEWAY_JAVA_OPTS}"
-    start_us=$(now_us)
-    # The embedded profile defines the sim models and a demo tenant; its key is the benchmark's API key
-    # (passed through the environment, not the command line).
     TOKENGATE_BOOTSTRAP_DEMO_KEY="$TOKENGATE_API_KEY" \
-    "$JAVA" -Dquarkus.profile=embedded "${opts[@]}" -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 \
+    "$JAVA" -Dquarkus.profile=embedded "${opts[@]}" -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
         -Dtokengate.simulator.enabled=false \
         "-Dtokengate.pools.sim.endpoints[0].url=http://127.0.0.1:$SIM_PORT" \
-        -jar "$REPO_ROOT/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
-    GW_PID=$!
-    track "$GW_PID"
+        '-Dquarkus.log.category."io.tokengate.admin.DemoBootstrap".level=WARN' \
+        "$@" -jar "$REPO_ROOT/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
+    LAUNCHED_PID=$!
+    track "$LAUNCHED_PID"
+}
+
+start_gateway() {
+    GW_PORT=$(free_port)
+    local logfile="$BENCH_DIR/gateway.log" start_us
+    log "starting gateway on 127.0.0.1:$GW_PORT${GATEWAY_JAVA_OPTS:+ with options: $GATEWAY_JAVA_OPTS}"
+    start_us=$(now_us)
+    launch_gateway "$GW_PORT" "$logfile"
+    GW_PID=$LAUNCHED_PID
     R[gateway.startup_ms]=$(wait_first_completion "$GW_PID" "$GW_PORT" "$start_us" gateway "$logfile")
     R[gateway.rss_start_kib]=$(proc_status_kib "$GW_PID" VmRSS)
     log "gateway pid $GW_PID: first completion after ${R[gateway.startup_ms]} ms, RSS $(kib_to_mib "${R[gateway.rss_start_kib]}") MiB"
 }
+
+# A redis-server binary: REDIS_SERVER, redis-server on PATH, or the Linux x86-64 binary inside the
+# embedded-redis jar of the local Maven repository (a test dependency), extracted to target/bench/.
+find_redis_server() {
+    if [[ -n ${REDIS_SERVER:-} ]]; then
+        [[ -x $REDIS_SERVER ]] || die "REDIS_SERVER=$REDIS_SERVER is not an executable file"
+        echo "$REDIS_SERVER"
+        return 0
+    fi
+    if command -v redis-server >/dev/null; then command -v redis-server; return 0; fi
+    local jar="${MAVEN_REPO:-$HOME/.m2/repository}/com/github/codemonstur/embedded-redis/1.4.3/embedded-redis-1.4.3.jar"
+    local entry=redis-server-6.2.6-v5-linux-amd64 bin="$BENCH_DIR/redis-server"
+    [[ $(uname -s)/$(uname -m) == Linux/x86_64 ]] ||
+        die "no redis-server on PATH (the embedded-redis fallback is Linux x86-64 only): install Redis, set REDIS_SERVER, or run with GOVERNANCE=0"
+    [[ -f $jar ]] ||
+        die "no redis-server on PATH and no $jar (run the Maven build once, install Redis, set REDIS_SERVER, or use GOVERNANCE=0)"
+    command -v unzip >/dev/null || die "unzip is needed to extract redis-server from $jar (or install Redis, or GOVERNANCE=0)"
+    if [[ ! -x $bin || $jar -nt $bin ]]; then
+        unzip -p "$jar" "$entry" >"$bin.tmp" && [[ -s $bin.tmp ]] || { rm -f "$bin.tmp"; die "could not extract $entry from $jar"; }
+        chmod +x "$bin.tmp"
+        mv "$bin.tmp" "$bin"
+    fi
+    echo "$bin"
+}
+
+redis_ping() { # port; true when Redis answers PING with +PONG
+    (
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf 'PING\r\n' >&3
+        IFS= read -r -t 2 line <&3 && [[ $line == +PONG* ]]
+    ) 2>/dev/null
+}
+
+start_redis() {
+    local bin logfile="$BENCH_DIR/redis.log" deadline
+    bin=$(find_redis_server)
+    REDIS_PORT=$(free_port)
+    R[governed.redis_version]=$("$bin" --version 2>/dev/null | sed -n 's/.* v=\([^ ]*\).*/\1/p')
+    log "starting redis-server ${R[governed.redis_version]} ($bin) on 127.0.0.1:$REDIS_PORT"
+    "$bin" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$BENCH_DIR" >"$logfile" 2>&1 &
+    REDIS_PID=$!
+    track "$REDIS_PID"
+    deadline=$(($(now_us) + 10000000))
+    until redis_ping "$REDIS_PORT"; do
+        if ! kill -0 "$REDIS_PID" 2>/dev/null; then
+            tail -n 20 "$logfile" >&2 || true
+            die "redis-server exited at start (log: $logfile)"
+        fi
+        (($(now_us) < deadline)) || die "redis-server did not answer PING within 10 s (log: $logfile)"
+        sleep 0.02
+    done
+}
+
+# POST a JSON body to the governed gateway's admin API with the admin key (over /dev/tcp: the key is on
+# no command line). Prints the HTTP status on the first line, then the response body.
+admin_post() { # port path json
+    local port=$1 path=$2 body=$3
+    (
+        exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+        LC_ALL=C printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+            "$path" "$port" "$GOV_ADMIN_KEY" "${#body}" "$body" >&3
+        IFS=' ' read -r -t 10 _ status _ <&3 || true
+        echo "${status:-}"
+        timeout 10 cat <&3 | sed '1,/^\r\{0,1\}$/d'
+    ) 2>/dev/null || true
+}
+
+# The governed target's tenant: every limit kind on, set far above what a run can use, so that each request
+# pays for the checks (RPM + TPM + budget reserve, then settle; usage ledger entry) but is never refused.
+GOV_TENANT_JSON='{"id":"bench","allowed_models":["*"],"limits":{"requests_per_minute":100000000,"tokens_per_minute":100000000000,"token_budget":{"limit":1000000000000,"period":"month"}}}'
+
+start_governed() {
+    GOV_PORT=$(free_port)
+    local logfile="$BENCH_DIR/governed.log" start_us resp status rest
+    GOV_ADMIN_KEY=$(random_token 43)
+    rm -f "$BENCH_DIR/pepper.txt"
+    (umask 077 && random_token 32 >"$BENCH_DIR/pepper.txt")
+    log "starting governed gateway on 127.0.0.1:$GOV_PORT (storage: Redis 127.0.0.1:$REDIS_PORT)"
+    start_us=$(now_us)
+    TOKENGATE_ADMIN_API_KEY=$GOV_ADMIN_KEY launch_gateway "$GOV_PORT" "$logfile" \
+        -Dtokengate.storage.kind=redis "-Dtokengate.storage.redis-url=redis://127.0.0.1:$REDIS_PORT" \
+        "-Dtokengate.auth.key-pepper-ref=file:$BENCH_DIR/pepper.txt"
+    GOV_PID=$LAUNCHED_PID
+    # Start-up is measured like the gateway's: to the first completion with the demo tenant's key (now
+    # looked up in Redis); the demo tenant has no limits, so the governed tenant is created next.
+    R[governed.startup_ms]=$(wait_first_completion "$GOV_PID" "$GOV_PORT" "$start_us" "governed gateway" "$logfile")
+    R[governed.rss_start_kib]=$(proc_status_kib "$GOV_PID" VmRSS)
+    log "governed gateway pid $GOV_PID: first completion after ${R[governed.startup_ms]} ms, RSS $(kib_to_mib "${R[governed.rss_start_kib]}") MiB"
+
+    resp=$(admin_post "$GOV_PORT" /admin/v1/tenants "$GOV_TENANT_JSON")
+    status=${resp%%$'\n'*}
+    [[ $status == 201 ]] || die "POST /admin/v1/tenants answered HTTP ${status:-none}: ${resp#*$'\n'}"
+    resp=$(admin_post "$GOV_PORT" /admin/v1/tenants/bench/keys '{"name":"bench"}')
+    status=${resp%%$'\n'*}
+    [[ $status == 201 ]] || die "POST /admin/v1/tenants/bench/keys answered HTTP ${status:-none}"
+    rest=${resp#*\"key\":\"}
+    [[ $rest != "$resp" ]] && GOV_API_KEY=${rest%%\"*}
+    [[ ${GOV_API_KEY:-} == sk-tg-* ]] || die "no API key in the answer of POST /admin/v1/tenants/bench/keys"
+    status=$(TOKENGATE_API_KEY=$GOV_API_KEY probe_status "$GOV_PORT" "$(chat_body "$MODEL" "$OUTPUT_TOKENS" false)")
+    [[ $status == 200 ]] || die "a completion with the governed tenant's key answered HTTP ${status:-none} (log: $logfile)"
+    log "governed tenant 'bench' (RPM, TPM and monthly token budget; limits never reached) and its key created"
+}
+
+# Pid of the process that serves a target, and the API key its requests carry.
+serving_pid() { case $1 in gateway) echo "$GW_PID" ;; governed) echo "$GOV_PID" ;; *) echo "$SIM_PID" ;; esac; }
+target_key() { case $1 in governed) echo "$GOV_API_KEY" ;; *) echo "$TOKENGATE_API_KEY" ;; esac; }
 
 # ==================================================================================================
 # Measurements (local mode)
@@ -301,19 +433,24 @@ run_wrk() { # url body duration_s connections threads outfile
     grep -q '^BENCH_RESULT' "$6" || die "no BENCH_RESULT line in $6"
 }
 
-# Saturation run of one target and one request kind, with CPU accounting of simulator and gateway.
-saturation() { # target(direct|gateway) port kind(plain|stream)
-    local target=$1 port=$2 kind=$3 url body line sim0 sim1 gw0=0 gw1=0 n secs
+# Saturation run of one target and one request kind, with CPU accounting of the simulator, the serving
+# gateway and (governed target) Redis.
+saturation() { # target(direct|gateway|governed) port kind(plain|stream)
+    local target=$1 port=$2 kind=$3 url body line sim0 sim1 gw0=0 gw1=0 rd0=0 rd1=0 n secs key pid
     url="http://127.0.0.1:$port/v1/chat/completions"
     body=$(chat_body "$MODEL" "$OUTPUT_TOKENS" "$([[ $kind == stream ]] && echo true || echo false)")
+    key=$(target_key "$target")
+    pid=$(serving_pid "$target")
     log "$target $kind: wrk warm-up ${WARMUP}s, then ${DURATION}s with $CONNECTIONS connections / $THREADS threads"
-    run_wrk "$url" "$body" "$WARMUP" "$CONNECTIONS" "$THREADS" "$BENCH_DIR/wrk-$target-$kind-warmup.txt"
+    TOKENGATE_API_KEY=$key run_wrk "$url" "$body" "$WARMUP" "$CONNECTIONS" "$THREADS" "$BENCH_DIR/wrk-$target-$kind-warmup.txt"
 
     sim0=$(cpu_ticks "$SIM_PID")
-    [[ $target == gateway ]] && gw0=$(cpu_ticks "$GW_PID")
-    run_wrk "$url" "$body" "$DURATION" "$CONNECTIONS" "$THREADS" "$BENCH_DIR/wrk-$target-$kind.txt"
+    gw0=$(cpu_ticks "$pid")
+    [[ $target == governed ]] && rd0=$(cpu_ticks "$REDIS_PID")
+    TOKENGATE_API_KEY=$key run_wrk "$url" "$body" "$DURATION" "$CONNECTIONS" "$THREADS" "$BENCH_DIR/wrk-$target-$kind.txt"
     sim1=$(cpu_ticks "$SIM_PID")
-    [[ $target == gateway ]] && gw1=$(cpu_ticks "$GW_PID")
+    gw1=$(cpu_ticks "$pid")
+    [[ $target == governed ]] && rd1=$(cpu_ticks "$REDIS_PID")
     line=$(grep '^BENCH_RESULT' "$BENCH_DIR/wrk-$target-$kind.txt")
 
     n=$(kv "$line" requests)
@@ -326,24 +463,23 @@ saturation() { # target(direct|gateway) port kind(plain|stream)
     R[$p.p99_ms]=$(calc '%.3f' 'a / 1000' "$(kv "$line" p99_us)")
     # CPU ms per completed request: ticks * 1000 / CLK_TCK / requests
     R[$p.sim_cpu_ms_per_req]=$(calc '%.4f' "a * 1000 / $CLK_TCK / b" "$((sim1 - sim0))" "$n")
-    if [[ $target == gateway ]]; then
-        R[$p.cpu_ms_per_req]=$(calc '%.4f' "a * 1000 / $CLK_TCK / b" "$((gw1 - gw0))" "$n")
-    else
-        R[$p.cpu_ms_per_req]=${R[$p.sim_cpu_ms_per_req]}
-    fi
+    # For direct the serving process is the simulator (same ticks).
+    R[$p.cpu_ms_per_req]=$(calc '%.4f' "a * 1000 / $CLK_TCK / b" "$((gw1 - gw0))" "$n")
+    [[ $target == governed ]] && R[$p.redis_cpu_ms_per_req]=$(calc '%.4f' "a * 1000 / $CLK_TCK / b" "$((rd1 - rd0))" "$n")
     secs=$(calc '%.1f' 'a / 1000000' "$(kv "$line" duration_us)")
-    log "  ${R[$p.rps]} req/s ($n in ${secs}s), errors ${R[$p.errors]}, CPU ms/req: serving ${R[$p.cpu_ms_per_req]}, simulator ${R[$p.sim_cpu_ms_per_req]}"
+    log "  ${R[$p.rps]} req/s ($n in ${secs}s), errors ${R[$p.errors]}, CPU ms/req: serving ${R[$p.cpu_ms_per_req]}, simulator ${R[$p.sim_cpu_ms_per_req]}${R[$p.redis_cpu_ms_per_req]:+, redis ${R[$p.redis_cpu_ms_per_req]}}"
 }
 
 # Fixed-rate open-loop run with LoadGen (latency and TTFB percentiles).
 fixed_rate() { # target port kind(plain|stream)
-    local target=$1 port=$2 kind=$3 share=0 envf json
+    local target=$1 port=$2 kind=$3 share=0 envf json key
     [[ $kind == stream ]] && share=1
+    key=$(target_key "$target")
     envf="$BENCH_DIR/loadgen-$target-$kind.env"
     json="$BENCH_DIR/loadgen-$target-$kind.json"
     log "$target $kind: LoadGen ${RATE} req/s open loop, warm-up ${WARMUP}s, then ${RATE_DURATION}s"
     # shellcheck disable=SC2086  # LOADGEN_JAVA_OPTS is a list of options
-    run_tracked "$JAVA" $LOADGEN_JAVA_OPTS "$LOADGEN_SRC" --url "http://127.0.0.1:$port" --model "$MODEL" \
+    TOKENGATE_API_KEY=$key run_tracked "$JAVA" $LOADGEN_JAVA_OPTS "$LOADGEN_SRC" --url "http://127.0.0.1:$port" --model "$MODEL" \
         --rate "$RATE" --duration "$RATE_DURATION" --warmup "$WARMUP" --stream-share "$share" \
         --prompt-tokens 8 --max-tokens "$OUTPUT_TOKENS" --concurrency "$CONNECTIONS" --timeout 30 \
         --label "$target-$kind" --env-out "$envf" >"$json" 2>"$BENCH_DIR/loadgen-$target-$kind.txt" ||
@@ -379,63 +515,134 @@ jn() { local x=${R[$1]:-}; [[ -n $x ]] && echo "$x" || echo null; } # JSON numbe
 diff_cell() { local d; d=$(calc '%+.3f' 'b - a' "$1" "$2"); show "$d"; }
 ratio_cell() { local r; r=$(calc '%.2f' 'b / a' "$1" "$2"); [[ -n $r ]] && echo "x$r" || echo "n/a"; }
 
-row() { printf '%-46s %12s %12s %14s\n' "$1" "$(show "$2")" "$(show "$3")" "$4"; }
+# b / a when both are set and a > 0, else "" (the ratio of two added latencies is meaningless otherwise).
+pos_ratio() { # format a b
+    [[ -n $2 && -n $3 ]] && awk -v a="$2" 'BEGIN { exit !(a + 0 > 0) }' && calc "$1" 'b / a' "$2" "$3" || echo ""
+}
+
+# One table line. With GOVERNANCE=1: direct, gateway, governed, gateway vs direct, governed vs direct,
+# governed / gateway; otherwise the original three value columns.
+row() { # label direct gateway governed gw_vs_direct gov_vs_direct gov_vs_gw
+    local line
+    if ((GOVERNANCE)); then
+        line=$(printf '%-44s %11s %11s %11s %12s %12s %9s' "$1" "$(show "$2")" "$(show "$3")" "$(show "$4")" "$5" "$6" "$7")
+    else
+        line=$(printf '%-46s %12s %12s %14s' "$1" "$(show "$2")" "$(show "$3")" "$5")
+    fi
+    echo "${line%"${line##*[! ]}"}" # without trailing blanks
+}
+
+# A metric row from R[<target>.<key>]; mode ratio: xN differences (and governed / gateway), diff: +ms
+# differences (governed / gateway only when given as $4), plain: values only.
+mrow() { # label key mode [gov_vs_gw cell]
+    local d g o
+    d=$(v "direct.$2") g=$(v "gateway.$2") o=$(v "governed.$2")
+    case $3 in
+        ratio) row "$1" "$d" "$g" "$o" "$(ratio_cell "$d" "$g")" "$(ratio_cell "$d" "$o")" "$(ratio_cell "$g" "$o")" ;;
+        diff) row "$1" "$d" "$g" "$o" "$(diff_cell "$d" "$g")" "$(diff_cell "$d" "$o")" "${4:-}" ;;
+        *) row "$1" "$d" "$g" "$o" "" "" "" ;;
+    esac
+}
+
+x_cell() { local r; r=$(calc '%.2f' 'a' "$1"); [[ -n $r ]] && echo "x$r" || echo "n/a"; } # ratio as xN.NN
 
 compute_comparison() {
-    local k q
-    for k in plain stream; do
-        R[cmp.$k.throughput_ratio]=$(calc '%.3f' 'b / a' "$(v direct.sat.$k.rps)" "$(v gateway.sat.$k.rps)")
-        R[cmp.$k.cpu_ratio]=$(calc '%.3f' 'b / a' "$(v direct.sat.$k.cpu_ms_per_req)" "$(v gateway.sat.$k.cpu_ms_per_req)")
+    local k q t c targets=(gateway)
+    ((GOVERNANCE)) && targets+=(governed)
+    for t in "${targets[@]}"; do
+        c=cmp
+        [[ $t == governed ]] && c=cmpg
+        for k in plain stream; do
+            R[$c.$k.throughput_ratio]=$(calc '%.3f' 'b / a' "$(v direct.sat.$k.rps)" "$(v $t.sat.$k.rps)")
+            R[$c.$k.cpu_ratio]=$(calc '%.3f' 'b / a' "$(v direct.sat.$k.cpu_ms_per_req)" "$(v $t.sat.$k.cpu_ms_per_req)")
+            for q in p50 p90 p99; do
+                R[$c.$k.added_${q}_ms]=$(calc '%.3f' 'b - a' "$(v direct.rate.$k.${q}_ms)" "$(v $t.rate.$k.${q}_ms)")
+            done
+        done
         for q in p50 p90 p99; do
-            R[cmp.$k.added_${q}_ms]=$(calc '%.3f' 'b - a' "$(v direct.rate.$k.${q}_ms)" "$(v gateway.rate.$k.${q}_ms)")
+            R[$c.stream.added_ttfb_${q}_ms]=$(calc '%.3f' 'b - a' "$(v direct.rate.stream.ttfb_${q}_ms)" "$(v $t.rate.stream.ttfb_${q}_ms)")
         done
     done
-    for q in p50 p90 p99; do
-        R[cmp.stream.added_ttfb_${q}_ms]=$(calc '%.3f' 'b - a' "$(v direct.rate.stream.ttfb_${q}_ms)" "$(v gateway.rate.stream.ttfb_${q}_ms)")
+    for t in direct "${targets[@]}"; do
+        for k in rss_start rss_peak; do
+            R[$t.${k}_mib]=$(kib_to_mib "$(v $t.${k}_kib)")
+        done
     done
-    for k in rss_start rss_peak; do
-        R[direct.${k}_mib]=$(kib_to_mib "$(v direct.${k}_kib)")
-        R[gateway.${k}_mib]=$(kib_to_mib "$(v gateway.${k}_kib)")
-    done
+    if ((GOVERNANCE)); then
+        R[governed.redis_rss_peak_mib]=$(kib_to_mib "$(v governed.redis_rss_peak_kib)")
+        # What governance costs on top of the plain gateway.
+        for k in plain stream; do
+            R[gvg.$k.throughput_ratio]=$(calc '%.3f' 'b / a' "$(v gateway.sat.$k.rps)" "$(v governed.sat.$k.rps)")
+            R[gvg.$k.cpu_ratio]=$(calc '%.3f' 'b / a' "$(v gateway.sat.$k.cpu_ms_per_req)" "$(v governed.sat.$k.cpu_ms_per_req)")
+            R[gvg.$k.added_p99_ratio]=$(pos_ratio '%.3f' "$(v cmp.$k.added_p99_ms)" "$(v cmpg.$k.added_p99_ms)")
+        done
+        R[gvg.stream.added_ttfb_p99_ratio]=$(pos_ratio '%.3f' "$(v cmp.stream.added_ttfb_p99_ms)" "$(v cmpg.stream.added_ttfb_p99_ms)")
+    fi
 }
 
 print_summary() {
-    local k label q
+    local k label q w=87
+    ((GOVERNANCE)) && w=117
     echo
     echo "tokengate benchmark summary  ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, Java $JAVA_VERSION)"
     echo "direct = simulator alone, gateway = client -> gateway -> simulator; simulator: ttft 0, itl 0, $OUTPUT_TOKENS tokens"
-    printf '%-46s %12s %12s %14s\n' "metric" "direct" "gateway" "difference"
-    printf '%s\n' "$(printf '%.0s-' {1..87})"
+    if ((GOVERNANCE)); then
+        echo "governed = client -> gateway with Redis storage (redis-server ${R[governed.redis_version]:-?}), API key auth, RPM + TPM + token budget, usage ledger -> simulator"
+        printf '%-44s %11s %11s %11s %12s %12s %9s\n' "metric" "direct" "gateway" "governed" "gw-direct" "gov-direct" "gov/gw"
+    else
+        printf '%-46s %12s %12s %14s\n' "metric" "direct" "gateway" "difference"
+    fi
+    printf '%s\n' "$(printf '%*s' "$w" '' | tr ' ' -)"
     echo "saturation (wrk, $CONNECTIONS connections, $THREADS threads, ${DURATION}s)"
     for k in plain stream; do
         label=$([[ $k == plain ]] && echo non-stream || echo "stream ($OUTPUT_TOKENS tokens)")
-        row "  $label req/s" "$(v direct.sat.$k.rps)" "$(v gateway.sat.$k.rps)" "$(ratio_cell "$(v direct.sat.$k.rps)" "$(v gateway.sat.$k.rps)")"
-        row "  $label errors" "$(v direct.sat.$k.errors)" "$(v gateway.sat.$k.errors)" ""
+        mrow "  $label req/s" "sat.$k.rps" ratio
+        mrow "  $label errors" "sat.$k.errors" plain
     done
-    echo "CPU per request at saturation (ms; direct column = simulator, gateway column = gateway process)"
+    if ((GOVERNANCE)); then
+        echo "CPU per request at saturation (ms; direct column = simulator, gateway/governed columns = that gateway process)"
+    else
+        echo "CPU per request at saturation (ms; direct column = simulator, gateway column = gateway process)"
+    fi
     for k in plain stream; do
         label=$([[ $k == plain ]] && echo non-stream || echo stream)
-        row "  $label serving process CPU ms/req" "$(v direct.sat.$k.cpu_ms_per_req)" "$(v gateway.sat.$k.cpu_ms_per_req)" "$(ratio_cell "$(v direct.sat.$k.cpu_ms_per_req)" "$(v gateway.sat.$k.cpu_ms_per_req)")"
-        row "  $label simulator CPU ms/req" "$(v direct.sat.$k.sim_cpu_ms_per_req)" "$(v gateway.sat.$k.sim_cpu_ms_per_req)" ""
+        mrow "  $label serving process CPU ms/req" "sat.$k.cpu_ms_per_req" ratio
+        mrow "  $label simulator CPU ms/req" "sat.$k.sim_cpu_ms_per_req" plain
+        ((GOVERNANCE)) && row "  $label Redis server CPU ms/req" "-" "-" "$(v governed.sat.$k.redis_cpu_ms_per_req)" "" "" ""
     done
     echo "fixed-rate latency (LoadGen, $RATE req/s open loop, ${RATE_DURATION}s; ms)"
     for k in plain stream; do
         label=$([[ $k == plain ]] && echo non-stream || echo stream)
         for q in p50 p90 p99; do
-            row "  $label $q" "$(v direct.rate.$k.${q}_ms)" "$(v gateway.rate.$k.${q}_ms)" "$(diff_cell "$(v direct.rate.$k.${q}_ms)" "$(v gateway.rate.$k.${q}_ms)")"
+            if [[ $q == p99 ]]; then
+                mrow "  $label $q" "rate.$k.${q}_ms" diff "$(x_cell "$(v gvg.$k.added_p99_ratio)")"
+            else
+                mrow "  $label $q" "rate.$k.${q}_ms" diff
+            fi
         done
     done
     for q in p50 p90 p99; do
-        row "  stream TTFB $q" "$(v direct.rate.stream.ttfb_${q}_ms)" "$(v gateway.rate.stream.ttfb_${q}_ms)" "$(diff_cell "$(v direct.rate.stream.ttfb_${q}_ms)" "$(v gateway.rate.stream.ttfb_${q}_ms)")"
+        if [[ $q == p99 ]]; then
+            mrow "  stream TTFB $q" "rate.stream.ttfb_${q}_ms" diff "$(x_cell "$(v gvg.stream.added_ttfb_p99_ratio)")"
+        else
+            mrow "  stream TTFB $q" "rate.stream.ttfb_${q}_ms" diff
+        fi
     done
     for k in plain stream; do
         label=$([[ $k == plain ]] && echo non-stream || echo stream)
-        row "  $label errors / late starts" "$(v direct.rate.$k.errors) / $(v direct.rate.$k.late_starts)" "$(v gateway.rate.$k.errors) / $(v gateway.rate.$k.late_starts)" ""
+        row "  $label errors / late starts" "$(v direct.rate.$k.errors) / $(v direct.rate.$k.late_starts)" \
+            "$(v gateway.rate.$k.errors) / $(v gateway.rate.$k.late_starts)" \
+            "$(v governed.rate.$k.errors) / $(v governed.rate.$k.late_starts)" "" "" ""
     done
     echo "process (direct column = simulator process)"
-    row "  start to first completion (ms)" "$(v direct.startup_ms)" "$(v gateway.startup_ms)" ""
-    row "  RSS after start (MiB)" "$(v direct.rss_start_mib)" "$(v gateway.rss_start_mib)" ""
-    row "  RSS peak, VmHWM (MiB)" "$(v direct.rss_peak_mib)" "$(v gateway.rss_peak_mib)" ""
+    mrow "  start to first completion (ms)" startup_ms plain
+    mrow "  RSS after start (MiB)" rss_start_mib plain
+    mrow "  RSS peak, VmHWM (MiB)" rss_peak_mib plain
+    ((GOVERNANCE)) && row "  Redis server RSS peak, VmHWM (MiB)" "-" "-" "$(v governed.redis_rss_peak_mib)" "" "" ""
+    if ((GOVERNANCE)); then
+        echo "gw-direct, gov-direct: xN = ratio to direct (req/s, CPU), +ms = added latency; gov/gw: governed / gateway"
+        echo "  (req/s and CPU: ratio of the values; p99 rows: ratio of the added p99 latencies)"
+    fi
     echo
     echo "raw outputs: ${BENCH_DIR#"$REPO_ROOT"/}/   summary: ${BENCH_DIR#"$REPO_ROOT"/}/summary.json"
 }
@@ -443,18 +650,22 @@ print_summary() {
 write_summary_json() {
     local out="$BENCH_DIR/summary.json" commit
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "")
-    target_json() { # direct|gateway
-        local t=$1 k
+    target_json() { # direct|gateway|governed
+        local t=$1 k redis=""
         printf '{"startup_ms":%s,"rss_after_start_mib":%s,"rss_peak_mib":%s,' \
             "$(jn "$t.startup_ms")" "$(jn "$t.rss_start_mib")" "$(jn "$t.rss_peak_mib")"
+        if [[ $t == governed ]]; then
+            printf '"redis_version":"%s","redis_rss_peak_mib":%s,' "$(v governed.redis_version)" "$(jn governed.redis_rss_peak_mib)"
+        fi
         printf '"saturation":{'
         for k in plain stream; do
             [[ $k == stream ]] && printf ','
-            printf '"%s":{"rps":%s,"requests":%s,"errors":%s,"p50_ms":%s,"p99_ms":%s,"cpu_ms_per_req":%s,"simulator_cpu_ms_per_req":%s}' \
+            [[ $t == governed ]] && redis=",\"redis_cpu_ms_per_req\":$(jn "$t.sat.$k.redis_cpu_ms_per_req")"
+            printf '"%s":{"rps":%s,"requests":%s,"errors":%s,"p50_ms":%s,"p99_ms":%s,"cpu_ms_per_req":%s,"simulator_cpu_ms_per_req":%s%s}' \
                 "$([[ $k == plain ]] && echo nonstream || echo stream)" \
                 "$(jn "$t.sat.$k.rps")" "$(jn "$t.sat.$k.requests")" "$(jn "$t.sat.$k.errors")" \
                 "$(jn "$t.sat.$k.p50_ms")" "$(jn "$t.sat.$k.p99_ms")" \
-                "$(jn "$t.sat.$k.cpu_ms_per_req")" "$(jn "$t.sat.$k.sim_cpu_ms_per_req")"
+                "$(jn "$t.sat.$k.cpu_ms_per_req")" "$(jn "$t.sat.$k.sim_cpu_ms_per_req")" "$redis"
         done
         printf '},"fixed_rate":{'
         printf '"nonstream":{"sent":%s,"errors":%s,"late_starts":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"p999_ms":%s},' \
@@ -465,21 +676,38 @@ write_summary_json() {
             "$(jn "$t.rate.stream.p50_ms")" "$(jn "$t.rate.stream.p90_ms")" "$(jn "$t.rate.stream.p99_ms")" "$(jn "$t.rate.stream.p999_ms")" \
             "$(jn "$t.rate.stream.ttfb_p50_ms")" "$(jn "$t.rate.stream.ttfb_p90_ms")" "$(jn "$t.rate.stream.ttfb_p99_ms")"
     }
+    comparison_json() { # cmp|cmpg: the target against direct
+        local c=$1
+        printf '{"throughput_ratio_nonstream":%s,"throughput_ratio_stream":%s,' \
+            "$(jn $c.plain.throughput_ratio)" "$(jn $c.stream.throughput_ratio)"
+        printf '"cpu_ratio_nonstream":%s,"cpu_ratio_stream":%s,' "$(jn $c.plain.cpu_ratio)" "$(jn $c.stream.cpu_ratio)"
+        printf '"added_p50_ms_nonstream":%s,"added_p90_ms_nonstream":%s,"added_p99_ms_nonstream":%s,' \
+            "$(jn $c.plain.added_p50_ms)" "$(jn $c.plain.added_p90_ms)" "$(jn $c.plain.added_p99_ms)"
+        printf '"added_p50_ms_stream":%s,"added_p90_ms_stream":%s,"added_p99_ms_stream":%s,' \
+            "$(jn $c.stream.added_p50_ms)" "$(jn $c.stream.added_p90_ms)" "$(jn $c.stream.added_p99_ms)"
+        printf '"added_ttfb_p50_ms":%s,"added_ttfb_p90_ms":%s,"added_ttfb_p99_ms":%s}' \
+            "$(jn $c.stream.added_ttfb_p50_ms)" "$(jn $c.stream.added_ttfb_p90_ms)" "$(jn $c.stream.added_ttfb_p99_ms)"
+    }
     {
         printf '{"tool":"tokengate-bench","mode":"local","timestamp":"%s","git_commit":"%s","cpus":%d,"java":"%s",' \
             "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$commit" "$(nproc)" "$JAVA_VERSION"
-        printf '"params":{"duration_s":%s,"warmup_s":%s,"connections":%s,"threads":%s,"rate":%s,"rate_duration_s":%s,"output_tokens":%s,"gateway_java_opts":"%s"},' \
-            "$DURATION" "$WARMUP" "$CONNECTIONS" "$THREADS" "$RATE" "$RATE_DURATION" "$OUTPUT_TOKENS" "${GATEWAY_JAVA_OPTS//\"/\\\"}"
+        printf '"params":{"duration_s":%s,"warmup_s":%s,"connections":%s,"threads":%s,"rate":%s,"rate_duration_s":%s,"output_tokens":%s,"governance":%s,"gateway_java_opts":"%s"},' \
+            "$DURATION" "$WARMUP" "$CONNECTIONS" "$THREADS" "$RATE" "$RATE_DURATION" "$OUTPUT_TOKENS" "$GOVERNANCE" "${GATEWAY_JAVA_OPTS//\"/\\\"}"
         printf '"direct":%s,"gateway":%s,' "$(target_json direct)" "$(target_json gateway)"
-        printf '"comparison":{"throughput_ratio_nonstream":%s,"throughput_ratio_stream":%s,' \
-            "$(jn cmp.plain.throughput_ratio)" "$(jn cmp.stream.throughput_ratio)"
-        printf '"cpu_ratio_nonstream":%s,"cpu_ratio_stream":%s,' "$(jn cmp.plain.cpu_ratio)" "$(jn cmp.stream.cpu_ratio)"
-        printf '"added_p50_ms_nonstream":%s,"added_p90_ms_nonstream":%s,"added_p99_ms_nonstream":%s,' \
-            "$(jn cmp.plain.added_p50_ms)" "$(jn cmp.plain.added_p90_ms)" "$(jn cmp.plain.added_p99_ms)"
-        printf '"added_p50_ms_stream":%s,"added_p90_ms_stream":%s,"added_p99_ms_stream":%s,' \
-            "$(jn cmp.stream.added_p50_ms)" "$(jn cmp.stream.added_p90_ms)" "$(jn cmp.stream.added_p99_ms)"
-        printf '"added_ttfb_p50_ms":%s,"added_ttfb_p90_ms":%s,"added_ttfb_p99_ms":%s}}\n' \
-            "$(jn cmp.stream.added_ttfb_p50_ms)" "$(jn cmp.stream.added_ttfb_p90_ms)" "$(jn cmp.stream.added_ttfb_p99_ms)"
+        if ((GOVERNANCE)); then
+            printf '"governed":%s,' "$(target_json governed)"
+        else
+            printf '"governed":null,'
+        fi
+        printf '"comparison":%s,' "$(comparison_json cmp)"
+        if ((GOVERNANCE)); then
+            printf '"comparison_governed":%s,' "$(comparison_json cmpg)"
+            printf '"governed_vs_gateway":{"throughput_ratio_nonstream":%s,"throughput_ratio_stream":%s,"cpu_ratio_nonstream":%s,"cpu_ratio_stream":%s,"added_p99_ratio_nonstream":%s,"added_p99_ratio_stream":%s,"added_ttfb_p99_ratio":%s}}\n' \
+                "$(jn gvg.plain.throughput_ratio)" "$(jn gvg.stream.throughput_ratio)" "$(jn gvg.plain.cpu_ratio)" "$(jn gvg.stream.cpu_ratio)" \
+                "$(jn gvg.plain.added_p99_ratio)" "$(jn gvg.stream.added_p99_ratio)" "$(jn gvg.stream.added_ttfb_p99_ratio)"
+        else
+            printf '"comparison_governed":null,"governed_vs_gateway":null}\n'
+        fi
     } >"$out"
 }
 
@@ -496,6 +724,7 @@ ensure_build() {
 }
 
 local_mode() {
+    [[ $GOVERNANCE == 0 || $GOVERNANCE == 1 ]] || die "GOVERNANCE must be 0 or 1, not '$GOVERNANCE'"
     resolve_java
     require_wrk
     ensure_build
@@ -504,26 +733,38 @@ local_mode() {
     CLK_TCK=$(getconf CLK_TCK)
     mkdir -p "$BENCH_DIR"
     OUTPUTS_STARTED=1
-    rm -f "$BENCH_DIR"/wrk-*.txt "$BENCH_DIR"/loadgen-*.{env,json,txt} "$BENCH_DIR"/summary.json
+    rm -f "$BENCH_DIR"/wrk-*.txt "$BENCH_DIR"/loadgen-*.{env,json,txt} "$BENCH_DIR"/summary.json \
+        "$BENCH_DIR"/{governed,redis}.log
 
-    log "local comparison: saturation ${DURATION}s (+${WARMUP}s warm-up) x4, fixed rate ${RATE}/s ${RATE_DURATION}s (+${WARMUP}s) x4"
+    local runs=$((2 * (2 + GOVERNANCE))) # 2 request kinds x targets
+    log "local comparison: saturation ${DURATION}s (+${WARMUP}s warm-up) x$runs, fixed rate ${RATE}/s ${RATE_DURATION}s (+${WARMUP}s) x$runs"
     start_simulator
     start_gateway
+    if ((GOVERNANCE)); then
+        start_redis
+        start_governed
+    fi
 
-    # Direct and gateway runs of the same test follow each other, so that drifting background load on the
-    # machine affects both sides alike. Saturation first: it also warms up (JIT) both processes.
+    # The runs of the same test on each target follow each other, so that drifting background load on the
+    # machine affects all sides alike. Saturation first: it also warms up (JIT) the processes.
     local kind
     for kind in plain stream; do
         saturation direct "$SIM_PORT" "$kind"
         saturation gateway "$GW_PORT" "$kind"
+        if ((GOVERNANCE)); then saturation governed "$GOV_PORT" "$kind"; fi
     done
     for kind in plain stream; do
         fixed_rate direct "$SIM_PORT" "$kind"
         fixed_rate gateway "$GW_PORT" "$kind"
+        if ((GOVERNANCE)); then fixed_rate governed "$GOV_PORT" "$kind"; fi
     done
 
     R[direct.rss_peak_kib]=$(proc_status_kib "$SIM_PID" VmHWM)
     R[gateway.rss_peak_kib]=$(proc_status_kib "$GW_PID" VmHWM)
+    if ((GOVERNANCE)); then
+        R[governed.rss_peak_kib]=$(proc_status_kib "$GOV_PID" VmHWM)
+        R[governed.redis_rss_peak_kib]=$(proc_status_kib "$REDIS_PID" VmHWM)
+    fi
     http_get_body "$SIM_PORT" /sim/stats >"$BENCH_DIR/sim-stats.json"
 
     compute_comparison

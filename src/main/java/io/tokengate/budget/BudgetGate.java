@@ -16,7 +16,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,17 +34,20 @@ public class BudgetGate {
     private final UsageLedger ledger;
     private final LimitStore limits;
     private final LimitScopes scopes;
-    private final AtomicLong storeFailureDecisions = new AtomicLong();
+    private final io.micrometer.core.instrument.Counter storeFailuresRejected;
+    private final io.micrometer.core.instrument.Counter storeFailuresAllowed;
 
     @Inject
     public BudgetGate(RouteTable routes, GatewayConfig config, UsageLedger ledger, LimitStore limits,
-            TenantDirectory directory) {
+            TenantDirectory directory, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.storeFailuresRejected = storeFailures(meters, "reject");
+        this.storeFailuresAllowed = storeFailures(meters, "allow");
         this.defaultMaxTokens = routes.defaultMaxTokens();
         this.streamChunkTokens = config.limits().streamChunkTokens();
         this.allowOnStoreFailure = policy(config.limits().onStoreFailure());
         this.ledger = ledger;
         this.limits = limits;
-        this.scopes = new LimitScopes(directory);
+        this.scopes = new LimitScopes(directory, LimitScopes.defaults(config.limits().tenantDefaults()));
     }
 
     public Uni<Reservation> admit(ParsedRequest request) {
@@ -90,9 +92,11 @@ public class BudgetGate {
         return new StreamAllowance(limits, reservation, streamChunkTokens);
     }
 
-    /** How many admissions went ahead unmetered (or were refused) because the limit store was unreachable. */
-    public long storeFailureDecisions() {
-        return storeFailureDecisions.get();
+    private static io.micrometer.core.instrument.Counter storeFailures(io.micrometer.core.instrument.MeterRegistry meters,
+            String decision) {
+        return io.micrometer.core.instrument.Counter.builder("tokengate.limits.store.failures")
+                .description("Admissions decided without the limit store, by on-store-failure policy")
+                .tag("decision", decision).register(meters);
     }
 
     private long tokensToReserve(ParsedRequest request) {
@@ -115,7 +119,7 @@ public class BudgetGate {
     }
 
     private Uni<Reservation> storeFailed(String id, ParsedRequest request, long tokens) {
-        storeFailureDecisions.incrementAndGet();
+        (allowOnStoreFailure ? storeFailuresAllowed : storeFailuresRejected).increment();
         if (!allowOnStoreFailure) {
             LOG.warnf("limit store unreachable: request refused (tokengate.limits.on-store-failure=reject)");
             return Uni.createFrom().failure(new GatewayFailure(new GatewayError.StoreUnavailable("limit store")));

@@ -16,9 +16,30 @@ import java.util.Optional;
  */
 final class LimitScopes {
     private final TenantDirectory directory;
+    private final Limits tenantDefaults;
 
-    LimitScopes(TenantDirectory directory) {
+    LimitScopes(TenantDirectory directory, Limits tenantDefaults) {
         this.directory = directory;
+        this.tenantDefaults = tenantDefaults;
+    }
+
+    /** The configured defaults ({@code tokengate.limits.tenant-defaults.*}) as limits, or null when none is set. */
+    static Limits defaults(io.tokengate.config.GatewayConfig.TenantDefaults d) {
+        Limits.TokenBudget budget = d.tokenBudget().isPresent() ? new Limits.TokenBudget(d.tokenBudget().getAsLong(),
+                switch (d.tokenBudgetPeriod()) {
+                    case "day" -> Limits.Period.DAY;
+                    case "month" -> Limits.Period.MONTH;
+                    case "total" -> Limits.Period.TOTAL;
+                    default -> throw new io.tokengate.config.InvalidConfigException(
+                            "tokengate.limits.tenant-defaults.token-budget-period", "must be day, month or total");
+                }) : null;
+        Limits limits = new Limits(boxed(d.requestsPerMinute()), boxed(d.tokensPerMinute()),
+                boxed(d.maxConcurrentRequests()), budget);
+        return limited(limits) ? limits : null;
+    }
+
+    private static Long boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     Uni<List<LimitScope>> of(Caller caller, String model) {
@@ -27,10 +48,10 @@ final class LimitScopes {
         return directory.tenant(caller.tenant()).chain(tenant -> key.map(k -> scopes(caller, model, tenant, k)));
     }
 
-    private static List<LimitScope> scopes(Caller caller, String model, Optional<Tenant> tenant,
+    private List<LimitScope> scopes(Caller caller, String model, Optional<Tenant> tenant,
             Optional<ApiKeyRecord> key) {
         List<LimitScope> scopes = new ArrayList<>(3);
-        tenant.map(Tenant::limits).filter(LimitScopes::limited)
+        tenant.map(t -> t.limits() != null ? t.limits() : tenantDefaults).filter(LimitScopes::limited)
                 .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "tenant", l)));
         key.map(ApiKeyRecord::limits).filter(LimitScopes::limited)
                 .ifPresent(l -> scopes.add(new LimitScope(caller.tenant(), "key:" + caller.keyId(), l)));

@@ -191,6 +191,28 @@ public interface GatewayConfig {
         /** Streams without {@code max_tokens}: tokens reserved up front, and per extension while streaming. */
         @WithDefault("256")
         int streamChunkTokens();
+
+        /** Limits of tenants whose record sets none (a record's {@code "limits":{}} means unlimited). */
+        TenantDefaults tenantDefaults();
+    }
+
+    /** Default tenant limits; each absent value is unlimited. */
+    interface TenantDefaults {
+        /** Requests per minute. */
+        java.util.OptionalLong requestsPerMinute();
+
+        /** Tokens per minute. */
+        java.util.OptionalLong tokensPerMinute();
+
+        /** Concurrent requests. */
+        java.util.OptionalLong maxConcurrentRequests();
+
+        /** Token budget per {@link #tokenBudgetPeriod()}. */
+        java.util.OptionalLong tokenBudget();
+
+        /** {@code day}, {@code month} or {@code total}. */
+        @WithDefault("month")
+        String tokenBudgetPeriod();
     }
 
     /** Built-in simulator. */
