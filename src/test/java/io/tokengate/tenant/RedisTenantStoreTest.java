@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * layout, stale index entries, and outages. "Another instance" is a second store with its own connection.
  */
 class RedisTenantStoreTest extends TenantStoreContract {
-    static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
     static RedisServer server;
     static Vertx vertx;
     static RedisConnection one;

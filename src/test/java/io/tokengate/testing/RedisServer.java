@@ -136,7 +136,7 @@ public final class RedisServer implements AutoCloseable {
 
     private synchronized void launch() throws IOException {
         List<String> command = List.of(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir.toString(),
+                "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", dataDir.toString(),
                 "--daemonize", "no"); // durable like production: data survives stop() / restart()
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
