@@ -46,6 +46,7 @@ public class RedisConnection {
     private final Vertx vertx;
     private final Redis client;
     private final Subscriber subscriber;
+    private final EventLoopConnections connections;
     private final long timeoutMillis;
 
     /** The CDI constructor: fails fast when {@code tokengate.storage.redis-url} is missing. */
@@ -63,11 +64,12 @@ public class RedisConnection {
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.client = Redis.createClient(vertx, options(url, POOL_SIZE).setMaxPoolWaiting(POOL_WAITING));
         this.subscriber = new Subscriber(vertx, Redis.createClient(vertx, options(url, 1)));
+        this.connections = new EventLoopConnections(client);
     }
 
     /** Sends one command. */
     public Uni<Response> send(Request request) {
-        return guarded(request.command().toString(), () -> client.send(request));
+        return guarded(request.command().toString(), () -> connections.send(request));
     }
 
     /**
@@ -92,9 +94,9 @@ public class RedisConnection {
      * know it yet, e.g. after a restart.
      */
     public Uni<Response> eval(Script script, List<String> keys, List<String> args) {
-        return guarded(script.name(), () -> client.send(script.request(Command.EVALSHA, keys, args))
+        return guarded(script.name(), () -> connections.send(script.request(Command.EVALSHA, keys, args))
                 .recover(error -> Script.unknown(error)
-                        ? client.send(script.request(Command.EVAL, keys, args))
+                        ? connections.send(script.request(Command.EVAL, keys, args))
                         : Future.failedFuture(error)));
     }
 
@@ -116,6 +118,7 @@ public class RedisConnection {
     /** Closes the pub/sub connection and the pool; later calls fail with {@link StoreUnavailable}. */
     public void close() {
         subscriber.close();
+        connections.close();
         client.close();
     }
 
