@@ -15,9 +15,4 @@ public final class TokenEstimator {
         long tokens = (textBytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN + (long) messages * TOKENS_PER_MESSAGE + tokenIds;
         return (int) Math.min(Integer.MAX_VALUE, tokens);
     }
-
-    /** Completion tokens for streamed output when the backend sends no usage: one token per content chunk. */
-    public static int completionTokens(int contentChunks) {
-        return contentChunks;
-    }
 }
