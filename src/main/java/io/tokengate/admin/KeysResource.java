@@ -44,12 +44,7 @@ public class KeysResource {
 
     @GET
     public Uni<AdminViews.ListOf<AdminViews.KeyView>> list(@PathParam("tenant") String tenant) {
-        return store.tenant(tenant).chain(t -> {
-            if (t.isEmpty()) {
-                throw new TenantStore.NotFound("tenant '" + tenant + "' does not exist");
-            }
-            return store.keys(tenant);
-        }).map(keys -> AdminViews.ListOf.of(keys.stream().map(AdminViews.KeyView::of).toList()));
+        return Tenants.existing(store, tenant).chain(t -> store.keys(tenant)).map(keys -> AdminViews.ListOf.of(keys.stream().map(AdminViews.KeyView::of).toList()));
     }
 
     @DELETE

@@ -62,13 +62,13 @@ public class TenantsResource {
     public Uni<AdminViews.Deleted> delete(@PathParam("tenant") String id) {
         return store.delete(id).map(deleted -> {
             if (!deleted) {
-                throw new TenantStore.NotFound("tenant '" + id + "' does not exist");
+                throw Tenants.notFound(id);
             }
             return new AdminViews.Deleted(id, "tenant", true);
         });
     }
 
     private Uni<Tenant> existing(String id) {
-        return store.tenant(id).map(t -> t.orElseThrow(() -> new TenantStore.NotFound("tenant '" + id + "' does not exist")));
+        return Tenants.existing(store, id);
     }
 }

@@ -38,12 +38,7 @@ public class UsageResource {
                 : instant("from", from);
         Instant end = to == null ? Instant.now().plusMillis(1) : instant("to", to);
         UsageReport.rows(java.util.List.of(), groupBy); // validates group_by before any I/O
-        return store.tenant(tenant).chain(t -> {
-            if (t.isEmpty()) {
-                throw new TenantStore.NotFound("tenant '" + tenant + "' does not exist");
-            }
-            return ledger.read(tenant, start, end);
-        }).map(records -> AdminViews.ListOf.of(UsageReport.rows(records, groupBy)));
+        return Tenants.existing(store, tenant).chain(t -> ledger.read(tenant, start, end)).map(records -> AdminViews.ListOf.of(UsageReport.rows(records, groupBy)));
     }
 
     private static Instant instant(String param, String value) {
