@@ -28,12 +28,21 @@ final class EventLoopConnections {
         if (context == null || !context.isEventLoopContext()) {
             return client.send(request);
         }
-        Object loop = ((io.vertx.core.impl.ContextInternal) context).nettyEventLoop();
-        return byEventLoop.computeIfAbsent(loop, l -> connect(l)).compose(connection -> connection.send(request));
+        return own(((io.vertx.core.impl.ContextInternal) context).nettyEventLoop())
+                .compose(connection -> connection.send(request));
     }
 
-    private Future<RedisConnection> connect(Object loop) {
+    /**
+     * This event loop's connection, connecting when there is none or the last attempt failed. Only this event
+     * loop's thread touches its entry; the map is never changed from inside a compute (a connect can fail at once).
+     */
+    private Future<RedisConnection> own(Object loop) {
+        Future<RedisConnection> current = byEventLoop.get(loop);
+        if (current != null && !current.failed()) {
+            return current;
+        }
         Future<RedisConnection> connecting = client.connect();
+        byEventLoop.put(loop, connecting);
         connecting.onComplete(ar -> {
             if (ar.failed()) {
                 byEventLoop.remove(loop, connecting);
