@@ -1,6 +1,5 @@
 package io.tokengate.replicas;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.path.json.JsonPath;
@@ -39,7 +38,7 @@ class BudgetAcrossReplicasIT {
     @Test
     void twoHundredConcurrentRequestsNeverOverspendTheBudget() throws Exception {
         long budget = 600; // each request reserves about 10 prompt + 20 completion tokens: about 20 fit
-        String key = tenantWithKey("budget-race", "{\"token_budget\":{\"limit\":" + budget + ",\"period\":\"day\"}}");
+        String key = cluster.tenantWithKey(0, "budget-race", "{\"token_budget\":{\"limit\":" + budget + ",\"period\":\"day\"}}");
 
         List<HttpResponse<String>> responses = fire(key, 200, 20);
         long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
@@ -58,7 +57,7 @@ class BudgetAcrossReplicasIT {
 
     @Test
     void requestsPerMinuteAdmitExactlyNAcrossBothReplicas() throws Exception {
-        String key = tenantWithKey("rpm-race", "{\"requests_per_minute\":10}");
+        String key = cluster.tenantWithKey(0, "rpm-race", "{\"requests_per_minute\":10}");
 
         List<HttpResponse<String>> responses = fire(key, 40, 2);
 
@@ -90,7 +89,7 @@ class BudgetAcrossReplicasIT {
     private static JsonPath awaitUsage(String tenant, long requests) throws InterruptedException {
         JsonPath usage = null;
         for (int i = 0; i < 50; i++) {
-            usage = admin().get("/admin/v1/tenants/" + tenant + "/usage").then().statusCode(200).extract().jsonPath();
+            usage = cluster.admin(0).get("/admin/v1/tenants/" + tenant + "/usage").then().statusCode(200).extract().jsonPath();
             if (usage.getLong("data[0].requests") >= requests) {
                 break;
             }
@@ -100,15 +99,5 @@ class BudgetAcrossReplicasIT {
         return usage;
     }
 
-    private static String tenantWithKey(String id, String limits) {
-        admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limits + "}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return admin().body("{\"name\":\"race\"}").post("/admin/v1/tenants/" + id + "/keys").then().statusCode(201)
-                .extract().path("key");
-    }
 
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().baseUri(cluster.replica(0).baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
-    }
 }

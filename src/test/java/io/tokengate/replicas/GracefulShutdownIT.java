@@ -1,6 +1,5 @@
 package io.tokengate.replicas;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -37,7 +36,7 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermLetsTheStreamFinishAndSettles() throws Exception {
-        String key = tenantWithKey();
+        String key = cluster.tenantWithKey(1, "shutdown-co", null);
         String body = "{\"model\":\"sim-llama\",\"stream\":true,\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}],"
                 + "\"sim\":{\"output_tokens\":20,\"itl_ms\":100}}";
         HttpResponse<java.io.InputStream> stream = HTTP.send(HttpRequest.newBuilder(
@@ -53,19 +52,10 @@ class GracefulShutdownIT {
         assertThat(rest).contains("data: [DONE]").doesNotContain("\"error\"");
         assertThat(cluster.replica(0).awaitExit(Duration.ofSeconds(20))).isTrue();
 
-        admin().get("/admin/v1/tenants/shutdown-co/usage").then().statusCode(200)
+        cluster.admin(1).get("/admin/v1/tenants/shutdown-co/usage").then().statusCode(200)
                 .body("data[0].requests", org.hamcrest.Matchers.is(1))
                 .body("data[0].completion_tokens", org.hamcrest.Matchers.is(20));
     }
 
-    private static String tenantWithKey() {
-        admin().body("{\"id\":\"shutdown-co\",\"allowed_models\":[\"*\"]}").post("/admin/v1/tenants").then().statusCode(201);
-        return admin().body("{\"name\":\"s\"}").post("/admin/v1/tenants/shutdown-co/keys").then().statusCode(201)
-                .extract().path("key");
-    }
 
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().baseUri(cluster.replica(1).baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
-    }
 }

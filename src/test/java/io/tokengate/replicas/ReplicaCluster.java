@@ -52,6 +52,20 @@ final class ReplicaCluster implements AutoCloseable {
         return replicas.get(i);
     }
 
+    /** The admin API of replica {@code i}, with the cluster's admin key. */
+    io.restassured.specification.RequestSpecification admin(int i) {
+        return io.restassured.RestAssured.given().baseUri(replica(i).baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + ADMIN_KEY);
+    }
+
+    /** Creates tenant {@code id} (all models; {@code limitsJson} may be null) through replica {@code i}; returns a key. */
+    String tenantWithKey(int i, String id, String limitsJson) {
+        admin(i).body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"]"
+                + (limitsJson == null ? "" : ",\"limits\":" + limitsJson) + "}").post("/admin/v1/tenants").then().statusCode(201);
+        return admin(i).body("{\"name\":\"it\"}").post("/admin/v1/tenants/" + id + "/keys").then().statusCode(201)
+                .extract().path("key");
+    }
+
     @Override
     public void close() throws Exception {
         for (GatewayProcess replica : replicas) {

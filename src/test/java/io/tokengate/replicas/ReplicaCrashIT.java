@@ -1,6 +1,5 @@
 package io.tokengate.replicas;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -30,7 +29,7 @@ class ReplicaCrashIT {
 
     @Test
     void aKilledReplicasSlotFreesWithinTheLease() throws Exception {
-        String key = tenantWithKey();
+        String key = cluster.tenantWithKey(1, "crash-co", "{\"max_concurrent_requests\":1}");
         HttpResponse<InputStream> stream = send(cluster.replica(0).baseUrl(), key, true);
         assertThat(stream.statusCode()).isEqualTo(200);
         stream.body().read(new byte[64]); // the stream is under way on replica 0, holding the tenant's only slot
@@ -59,11 +58,4 @@ class ReplicaCrashIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    private static String tenantWithKey() {
-        var admin = given().baseUri(cluster.replica(1).baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
-        admin.body("{\"id\":\"crash-co\",\"allowed_models\":[\"*\"],\"limits\":{\"max_concurrent_requests\":1}}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return admin.body("{\"name\":\"c\"}").post("/admin/v1/tenants/crash-co/keys").then().statusCode(201).extract().path("key");
-    }
 }

@@ -27,14 +27,14 @@ class RevocationAcrossReplicasIT {
     void revokedKeyFailsOnTheOtherReplicaWithinASecond() throws InterruptedException {
         String one = cluster.replica(0).baseUrl();
         String two = cluster.replica(1).baseUrl();
-        admin(one).body("{\"id\":\"replicated\",\"allowed_models\":[\"*\"]}").post("/admin/v1/tenants").then().statusCode(201);
-        Response created = admin(one).body("{\"name\":\"shared\"}").post("/admin/v1/tenants/replicated/keys");
+        cluster.admin(0).body("{\"id\":\"replicated\",\"allowed_models\":[\"*\"]}").post("/admin/v1/tenants").then().statusCode(201);
+        Response created = cluster.admin(0).body("{\"name\":\"shared\"}").post("/admin/v1/tenants/replicated/keys");
         String key = created.path("key");
 
         assertThat(chat(two, key)).isEqualTo(200); // the other replica knows the key (and caches it now)
         assertThat(chat(one, key)).isEqualTo(200);
 
-        admin(one).delete("/admin/v1/tenants/replicated/keys/" + created.path("id")).then().statusCode(200);
+        cluster.admin(0).delete("/admin/v1/tenants/replicated/keys/" + created.path("id")).then().statusCode(200);
         long revokedAt = System.nanoTime();
         int status = 200;
         while (status == 200 && System.nanoTime() - revokedAt < 3_000_000_000L) {
@@ -49,14 +49,11 @@ class RevocationAcrossReplicasIT {
 
     @Test
     void aReplicaSeesTenantsCreatedThroughAnother() {
-        admin(cluster.replica(0).baseUrl()).body("{\"id\":\"seen-co\",\"allowed_models\":[\"*\"]}")
+        cluster.admin(0).body("{\"id\":\"seen-co\",\"allowed_models\":[\"*\"]}")
                 .post("/admin/v1/tenants").then().statusCode(201);
-        admin(cluster.replica(1).baseUrl()).get("/admin/v1/tenants/seen-co").then().statusCode(200);
+        cluster.admin(1).get("/admin/v1/tenants/seen-co").then().statusCode(200);
     }
 
-    private static io.restassured.specification.RequestSpecification admin(String base) {
-        return given().baseUri(base).contentType("application/json").header("Authorization", "Bearer " + ReplicaCluster.ADMIN_KEY);
-    }
 
     private static int chat(String base, String key) {
         return given().baseUri(base).contentType("application/json").header("Authorization", "Bearer " + key)
