@@ -4,10 +4,40 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A validated pool: its endpoints, the upstream Authorization value (resolved secret) and its timeouts. */
+/**
+ * A validated pool: its endpoints, the upstream Authorization value (resolved secret), its timeouts, and how it
+ * balances, retries, checks health, ejects and wakes.
+ */
 public record PoolSpec(String name, List<EndpointSpec> endpoints, Optional<String> authorization, boolean h2c,
         int maxConnections, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-        Duration totalTimeout) {
+        Duration totalTimeout, Balancer balancer, Affinity affinity, Breaker breaker, Retry retry, Health health,
+        Ejection ejection, Optional<Wake> wake) {
+
+    /** Balancing strategies. */
+    public enum Balancer {
+        LEAST_IN_FLIGHT, WEIGHTED_ROUND_ROBIN, PREFIX_AFFINITY
+    }
+
+    /** Prefix affinity: bytes of prompt hashed, and the bounded-load factor. */
+    public record Affinity(int prefixBytes, double loadFactor) {}
+
+    /** Circuit breaker of each endpoint. */
+    public record Breaker(double failureRatio, int requestVolume, Duration delay, int successThreshold) {}
+
+    /** Retries with jittered exponential backoff under a retry budget. */
+    public record Retry(int maxRetries, Duration backoff, Duration maxBackoff, double budgetRatio,
+            int minRetriesPerSecond) {}
+
+    /** Active health checks. */
+    public record Health(boolean enabled, String path, Duration interval, Duration timeout, int healthyThreshold,
+            int unhealthyThreshold) {}
+
+    /** Passive ejection. */
+    public record Ejection(int consecutiveFailures, Duration duration, Duration maxRetryAfter) {}
+
+    /** The wake action of a pool scaled to zero; {@code tokenRef} is resolved at each call. */
+    public record Wake(String url, String method, String contentType, Optional<String> body,
+            Optional<String> tokenRef, Optional<String> caFile, Duration deadline, int queueSize) {}
 
     @Override
     public String toString() {

@@ -40,7 +40,14 @@ public final class RouteTableCompiler {
             ordered.add(Optional.ofNullable(pools.get(pool))
                     .orElseThrow(() -> new InvalidConfigException(key, "unknown pool '" + pool + "'")));
         }
-        return new ModelRoute(name, model.upstreamModel().orElse(name), List.copyOf(ordered), model.ownedBy());
+        model.upstreamModels().keySet().forEach(pool -> {
+            if (!model.pools().contains(pool)) {
+                throw new InvalidConfigException(PREFIX + "models." + name + ".upstream-models." + pool,
+                        "pool '" + pool + "' is not one of this model's pools");
+            }
+        });
+        return new ModelRoute(name, model.upstreamModel().orElse(name), List.copyOf(ordered), model.ownedBy(),
+                Map.copyOf(model.upstreamModels()));
     }
 
     private PoolSpec pool(String name, GatewayConfig.PoolConfig pool) {
@@ -56,7 +63,74 @@ public final class RouteTableCompiler {
         return new PoolSpec(name, List.copyOf(endpoints), authorization(key + ".api-key-ref", pool.apiKeyRef()),
                 h2c(key + ".http-version", pool.httpVersion()), positive(key + ".max-connections", pool.maxConnections()),
                 positive(key + ".timeouts.connect", t.connect()), positive(key + ".timeouts.first-token", t.firstToken()),
-                positive(key + ".timeouts.idle", t.idle()), positive(key + ".timeouts.total", t.total()));
+                positive(key + ".timeouts.idle", t.idle()), positive(key + ".timeouts.total", t.total()),
+                balancer(key + ".balancer", pool.balancer()), affinity(key + ".affinity", pool.affinity()),
+                breaker(key + ".breaker", pool.breaker()), retry(key + ".retry", pool.retry()),
+                health(key + ".health", pool.health()), ejection(key + ".ejection", pool.ejection()),
+                wake(key + ".wake", pool.wake()));
+    }
+
+    private static PoolSpec.Balancer balancer(String key, String value) {
+        return switch (value) {
+            case "least-in-flight" -> PoolSpec.Balancer.LEAST_IN_FLIGHT;
+            case "weighted-round-robin" -> PoolSpec.Balancer.WEIGHTED_ROUND_ROBIN;
+            case "prefix-affinity" -> PoolSpec.Balancer.PREFIX_AFFINITY;
+            default -> throw new InvalidConfigException(key,
+                    "must be 'least-in-flight', 'weighted-round-robin' or 'prefix-affinity', not '" + value + "'");
+        };
+    }
+
+    private static PoolSpec.Affinity affinity(String key, GatewayConfig.AffinityConfig a) {
+        if (a.loadFactor() < 1.0) {
+            throw new InvalidConfigException(key + ".load-factor", "must be at least 1.0, was " + a.loadFactor());
+        }
+        return new PoolSpec.Affinity(positive(key + ".prefix-bytes", a.prefixBytes()), a.loadFactor());
+    }
+
+    private static PoolSpec.Breaker breaker(String key, GatewayConfig.BreakerConfig b) {
+        if (b.failureRatio() <= 0 || b.failureRatio() > 1) {
+            throw new InvalidConfigException(key + ".failure-ratio", "must be in (0, 1], was " + b.failureRatio());
+        }
+        return new PoolSpec.Breaker(b.failureRatio(), positive(key + ".request-volume", b.requestVolume()),
+                positive(key + ".delay", b.delay()), positive(key + ".success-threshold", b.successThreshold()));
+    }
+
+    private static PoolSpec.Retry retry(String key, GatewayConfig.RetryConfig r) {
+        if (r.maxRetries() < 0) {
+            throw new InvalidConfigException(key + ".max-retries", "must not be negative, was " + r.maxRetries());
+        }
+        if (r.budgetRatio() < 0 || r.budgetRatio() > 1) {
+            throw new InvalidConfigException(key + ".budget-ratio", "must be in [0, 1], was " + r.budgetRatio());
+        }
+        if (r.minRetriesPerSecond() < 0) {
+            throw new InvalidConfigException(key + ".min-retries-per-second", "must not be negative");
+        }
+        return new PoolSpec.Retry(r.maxRetries(), positive(key + ".backoff", r.backoff()),
+                positive(key + ".max-backoff", r.maxBackoff()), r.budgetRatio(), r.minRetriesPerSecond());
+    }
+
+    private static PoolSpec.Health health(String key, GatewayConfig.HealthConfig h) {
+        if (!h.path().startsWith("/")) {
+            throw new InvalidConfigException(key + ".path", "must start with '/'");
+        }
+        return new PoolSpec.Health(h.enabled(), h.path(), positive(key + ".interval", h.interval()),
+                positive(key + ".timeout", h.timeout()), positive(key + ".healthy-threshold", h.healthyThreshold()),
+                positive(key + ".unhealthy-threshold", h.unhealthyThreshold()));
+    }
+
+    private static PoolSpec.Ejection ejection(String key, GatewayConfig.EjectionConfig e) {
+        return new PoolSpec.Ejection(positive(key + ".consecutive-failures", e.consecutiveFailures()),
+                positive(key + ".duration", e.duration()), positive(key + ".max-retry-after", e.maxRetryAfter()));
+    }
+
+    private static Optional<PoolSpec.Wake> wake(String key, GatewayConfig.WakeConfig w) {
+        if (w.url().isEmpty()) {
+            return Optional.empty();
+        }
+        parseUrl(key + ".url", w.url().get());
+        return Optional.of(new PoolSpec.Wake(w.url().get().strip(), w.method().toUpperCase(java.util.Locale.ROOT),
+                w.contentType(), w.body(), w.tokenRef(), w.caFile(), positive(key + ".deadline", w.deadline()),
+                positive(key + ".queue-size", w.queueSize())));
     }
 
     private static EndpointSpec endpoint(String key, String id, GatewayConfig.EndpointConfig endpoint) {

@@ -22,6 +22,10 @@ public final class ErrorCatalog {
                         + e.scope() + "). Please try again in " + Math.max(1, e.retryAfterSeconds()) + "s.", null, headers);
     }
 
+    private static java.util.Map<String, String> retryAfter(long seconds) {
+        return java.util.Map.of("retry-after", Long.toString(Math.max(1, seconds)));
+    }
+
     /** The client-facing form of {@code error}. */
     public static ErrorBody describe(GatewayError error) {
         return switch (error) {
@@ -54,7 +58,10 @@ public final class ErrorCatalog {
             case StreamInterrupted e -> new ErrorBody(502, SERVER, "stream_interrupted",
                     "The model backend stream was interrupted before it finished.", null);
             case NoHealthyBackend e -> new ErrorBody(503, SERVER, "no_healthy_backend",
-                    "No backend is available for model '" + e.model() + "'. Retry later.", null);
+                    "No backend is available for model '" + e.model() + "' (" + e.reason() + "). Retry later.", null,
+                    retryAfter(e.retryAfterSeconds()));
+            case UpstreamOverloaded e -> new ErrorBody(503, SERVER, "upstream_overloaded",
+                    "The model backend is overloaded. Retry later.", null, retryAfter(e.retryAfterSeconds()));
             case Conflict e -> new ErrorBody(409, INVALID, "conflict", e.what(), null);
             case ResourceNotFound e -> new ErrorBody(404, INVALID, "not_found", e.what(), null);
             case RateLimited e -> rateLimited(e);

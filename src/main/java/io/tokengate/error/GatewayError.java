@@ -48,8 +48,14 @@ public sealed interface GatewayError {
     /** The backend stream broke after some of it had been relayed. */
     record StreamInterrupted(String endpoint, String detail) implements GatewayError {}
 
-    /** No endpoint is able to take the request now. */
-    record NoHealthyBackend(String model) implements GatewayError {}
+    /**
+     * No endpoint is able to take the request now: every endpoint is unhealthy, ejected or behind an open breaker,
+     * a cold pool did not wake before its deadline, or its wait queue is full. {@code reason} is for operators.
+     */
+    record NoHealthyBackend(String model, String reason, long retryAfterSeconds) implements GatewayError {}
+
+    /** The backend answered 429 (it is saturated); it is taken out of rotation for {@code retryAfterSeconds}. */
+    record UpstreamOverloaded(String endpoint, long retryAfterSeconds) implements GatewayError {}
 
     /** An admin resource already exists (tenant id, OIDC issuer + audience pair). */
     record Conflict(String what) implements GatewayError {}

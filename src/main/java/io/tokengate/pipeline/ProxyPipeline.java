@@ -18,6 +18,8 @@ import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.protocol.Usage;
 import io.tokengate.relay.Outcome;
 import io.tokengate.relay.ResponseRelay;
+import io.tokengate.config.ModelRoute;
+import io.tokengate.routing.RoutePlan;
 import io.tokengate.routing.RoutePlanner;
 import io.tokengate.upstream.UpstreamDispatcher;
 import jakarta.inject.Singleton;
@@ -61,6 +63,9 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
         authenticator.authenticate(exchange)                                          // 2 authenticate
                 .invoke(exchange::identified)
                 .chain(caller -> protocol.parse(exchange, caller))                     // 3 parse
+                .call(request -> planner.awaitCapacity(model(request)))                // (5) a pool at zero: wake it
+                                                                                       //     and wait before admit,
+                                                                                       //     so waiting spends no quota
                 .chain(budget::admit)                                                  // 4 admit
                 .invoke(reservation -> RateLimitHeaders.of(reservation.decision()).forEach(exchange.response()::putHeader))
                 .chain(reservation -> proxy(exchange, reservation)                     // 5-7
@@ -76,9 +81,19 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
 
     private Uni<Outcome> proxy(Exchange exchange, Reservation reservation) {
         ParsedRequest request = reservation.request();
-        return Uni.createFrom().item(() -> planner.route(protocol.entitled(request.caller(), request.model()))) // 5 route
+        return Uni.createFrom().item(() -> route(request))                             // 5 route
                 .chain(plan -> dispatcher.dispatch(exchange, request, plan))           // 6 dispatch (retry unit)
-                .chain(upstream -> relay.relay(exchange, request, upstream, budget.allowance(reservation))); // 7 relay
+                .chain(upstream -> relay.relay(exchange, request, upstream, budget.allowance(reservation)) // 7 relay
+                        .eventually(upstream::release));
+    }
+
+    private ModelRoute model(ParsedRequest request) {
+        return protocol.entitled(request.caller(), request.model());
+    }
+
+    private RoutePlan route(ParsedRequest request) {
+        ModelRoute model = model(request);
+        return planner.route(model, request.promptPrefix(RoutePlanner.prefixBytes(model)));
     }
 
     private void listModels(Exchange exchange) {

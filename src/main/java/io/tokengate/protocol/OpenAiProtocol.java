@@ -40,7 +40,7 @@ public class OpenAiProtocol {
         entitled(caller, f.model);
         Integer maxTokens = f.maxCompletionTokens != null ? f.maxCompletionTokens : f.maxTokens;
         BodyLayout layout = new BodyLayout(f.objectStart, f.modelStart, f.modelEnd, f.streamOptionsStart,
-                f.includeUsageStart, f.includeUsageEnd, f.streamOptionsEmpty);
+                f.includeUsageStart, f.includeUsageEnd, f.streamOptionsEmpty, f.promptStart);
         return new ParsedRequest(caller, endpoint, f.model, f.stream && endpoint != Endpoint.EMBEDDINGS,
                 f.includeUsage, maxTokens, f.prompt.estimatedTokens(), raw, layout);
     }

@@ -17,7 +17,22 @@ public record ParsedRequest(Caller caller, Endpoint endpoint, String model, bool
                 stream && !clientWantsUsage));
     }
 
-    /** Where the patchable values sit in {@link #raw} (byte offsets; -1 when absent). */
+    /**
+     * Up to {@code n} raw bytes of the prompt ({@code messages} or {@code prompt}, as JSON) from its start: what
+     * prefix affinity hashes. Empty when the request has no prompt.
+     */
+    public byte[] promptPrefix(int n) {
+        int start = layout.promptStart();
+        if (start < 0) {
+            return new byte[0];
+        }
+        return java.util.Arrays.copyOfRange(raw, start, Math.min(raw.length, start + n));
+    }
+
+    /**
+     * Where the patchable values sit in {@link #raw} (byte offsets; -1 when absent), and where the prompt
+     * ({@code messages} or {@code prompt}) starts.
+     */
     public record BodyLayout(int objectStart, int modelStart, int modelEnd, int streamOptionsStart,
-            int includeUsageStart, int includeUsageEnd, boolean streamOptionsEmpty) {}
+            int includeUsageStart, int includeUsageEnd, boolean streamOptionsEmpty, int promptStart) {}
 }

@@ -32,6 +32,7 @@ final class RequestScanner implements AutoCloseable {
         boolean streamOptionsEmpty;
         int includeUsageStart = -1;
         int includeUsageEnd = -1;
+        int promptStart = -1;
         boolean hasMessages;
         boolean hasPrompt;
         boolean hasInput;
@@ -78,8 +79,14 @@ final class RequestScanner implements AutoCloseable {
             case "max_tokens" -> fields.maxTokens = positiveInt("max_tokens");
             case "max_completion_tokens" -> fields.maxCompletionTokens = positiveInt("max_completion_tokens");
             case "stream_options" -> streamOptions();
-            case "messages" -> fields.hasMessages = fields.prompt.messages(parser);
-            case "prompt" -> fields.hasPrompt = fields.prompt.text(parser, "prompt");
+            case "messages" -> {
+                fields.promptStart = offset();
+                fields.hasMessages = fields.prompt.messages(parser);
+            }
+            case "prompt" -> {
+                fields.promptStart = offset();
+                fields.hasPrompt = fields.prompt.text(parser, "prompt");
+            }
             case "input" -> fields.hasInput = fields.prompt.text(parser, "input");
             default -> parser.skipChildren();
         }

@@ -124,11 +124,16 @@ final class StreamRelay {
         if (tap.complete()) {
             finish(200, null);
         } else {
+            upstream.broke();
             fail(new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), "ended without [DONE]"));
         }
     }
 
     private void broken(Throwable cause) {
+        if (done) {
+            return;
+        }
+        upstream.broke();
         String expired = upstream.watchdog().expired();
         fail(expired != null ? new GatewayError.UpstreamTimedOut(upstream.candidate().endpoint().id(), expired)
                 : new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), String.valueOf(cause)));

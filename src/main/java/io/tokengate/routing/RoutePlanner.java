@@ -1,33 +1,88 @@
 package io.tokengate.routing;
 
+import io.smallrye.mutiny.Uni;
 import io.tokengate.config.ModelRoute;
 import io.tokengate.config.PoolSpec;
 import io.tokengate.config.RouteTable;
-import io.tokengate.config.EndpointSpec;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Stage 5, Route: turns a model into ordered candidates, round robin within each pool, pools in order. */
+/**
+ * Stage 5, Route: turns a model into ordered candidates. Pools in configured order (primary, then fallbacks);
+ * within a pool, the pool's balancer orders the endpoints that are available (healthy, not ejected, breaker not
+ * open). A model whose pools are all scaled to zero is woken and waited for first ({@link #awaitCapacity}).
+ */
 @Singleton
 public class RoutePlanner {
-    private final Map<String, RoundRobin> balancers = new HashMap<>();
+    private final Backends backends;
+    private final PoolWaker waker;
+    private final Map<String, Balancer> balancers = new HashMap<>();
 
     @Inject
-    public RoutePlanner(RouteTable routes) {
-        routes.pools().keySet().forEach(name -> balancers.put(name, new RoundRobin()));
+    public RoutePlanner(RouteTable routes, Backends backends, PoolWaker waker) {
+        this.backends = backends;
+        this.waker = waker;
+        routes.pools().values().forEach(pool -> balancers.put(pool.name(), Balancer.of(pool, backends.pool(pool.name()))));
     }
 
-    public RoutePlan route(ModelRoute model) {
-        List<Candidate> candidates = new ArrayList<>(4);
+    /**
+     * Completes at once when some pool of {@code model} has an available endpoint. Otherwise, if a pool has a
+     * wake action, wakes it (once for all waiting requests) and completes when it turns healthy; fails with 503
+     * {@code no_healthy_backend} and {@code Retry-After} when its queue is full or its deadline passes. Runs
+     * before admission, so the wait spends none of the tenant's rate or budget.
+     */
+    public Uni<Void> awaitCapacity(ModelRoute model) {
         for (PoolSpec pool : model.pools()) {
-            for (EndpointSpec endpoint : balancers.get(pool.name()).order(pool)) {
-                candidates.add(new Candidate(pool, endpoint, model.upstreamModel()));
+            if (backends.ready(pool)) {
+                return Uni.createFrom().voidItem();
             }
         }
-        return new RoutePlan(model.name(), candidates);
+        for (PoolSpec pool : model.pools()) {
+            if (pool.wake().isPresent()) {
+                return waker.await(model.name(), pool);
+            }
+        }
+        return Uni.createFrom().voidItem(); // nothing to wake: route() answers 503 at once
+    }
+
+    /**
+     * The candidates for one request. The first candidate's in-flight slot is already taken (the balancer's choice
+     * and the slot are one atomic step), and the first attempt adopts it.
+     */
+    public RoutePlan route(ModelRoute model, byte[] promptPrefix) {
+        long now = System.nanoTime();
+        List<Candidate> candidates = new ArrayList<>(4);
+        long soonest = Long.MAX_VALUE;
+        for (PoolSpec pool : model.pools()) {
+            List<Backend> available = backends.available(pool, now);
+            if (available.isEmpty()) {
+                for (Backend b : backends.pool(pool.name())) {
+                    soonest = Math.min(soonest, b.nanosUntilAvailable(now));
+                }
+                continue;
+            }
+            String upstream = model.upstreamModel(pool);
+            boolean claim = candidates.isEmpty(); // the first attempt's endpoint: its slot is taken now
+            for (Backend b : balancers.get(pool.name()).order(available, promptPrefix, claim)) {
+                candidates.add(new Candidate(pool, b.endpoint(), upstream, b));
+            }
+        }
+        long retryAfter = soonest == Long.MAX_VALUE ? 1 : Math.max(1, (soonest + 999_999_999L) / 1_000_000_000L);
+        return new RoutePlan(model.name(), candidates, retryAfter);
+    }
+
+    /** The prompt bytes the balancers of {@code model}'s pools look at (prefix affinity only, else 0). */
+    public static int prefixBytes(ModelRoute model) {
+        int bytes = 0;
+        for (PoolSpec pool : model.pools()) {
+            if (pool.balancer() == PoolSpec.Balancer.PREFIX_AFFINITY) {
+                bytes = Math.max(bytes, pool.affinity().prefixBytes());
+            }
+        }
+        return bytes;
     }
 }

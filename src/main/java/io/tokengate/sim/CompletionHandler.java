@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** {@code POST /v1/chat/completions} and {@code POST /v1/completions}, streamed or not. */
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}, streamed or not. Every valid request is looked
+ * up in the simulator's {@link PrefixCache} first (whatever its {@code "sim"} field then does with it).
+ */
 final class CompletionHandler {
 
     private final Vertx vertx;
@@ -22,7 +25,9 @@ final class CompletionHandler {
         if (!valid(exchange, root)) {
             return;
         }
-        SimControls controls = SimControls.of(root);
+        state.prefixCacheLookup(chat ? PrefixCache.chatPrompt(root.get("messages"))
+                : PrefixCache.completionPrompt(root.get("prompt")));
+        SimControls controls = SimControls.of(root).orCutAfter(state.faults().cutAll());
         if (controls.intercept(exchange)) {
             return;
         }
@@ -32,11 +37,13 @@ final class CompletionHandler {
             return;
         }
         GenerationPlan plan = GenerationPlan.of(chat, root, settings, controls);
-        if (plan.stream()) {
-            new TokenStream(vertx, exchange, plan).start();
-        } else {
-            answerLater(exchange, plan);
-        }
+        state.slots().submit(vertx, plan.totalMs(), () -> {
+            if (plan.stream()) {
+                new TokenStream(vertx, exchange, plan).start();
+            } else {
+                answerLater(exchange, plan);
+            }
+        });
     }
 
     private boolean valid(Exchange exchange, JsonNode root) {

@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpVersion;
 
 /**
  * The life of one {@code /v1} POST: it ends exactly once, as completed, error (5xx or a deliberate cut) or aborted
- * (the caller went away first), and counts itself accordingly. Confined to the connection's event loop.
+ * (the caller went away first), and counts itself accordingly; it is {@code in_flight} from its creation until
+ * then. Confined to the connection's event loop.
  */
 final class Exchange {
 
@@ -30,6 +31,7 @@ final class Exchange {
         this.request = request;
         this.response = request.response();
         this.counters = counters;
+        counters.started();
         response.closeHandler(v -> abort());
         response.exceptionHandler(e -> abort());
     }
@@ -56,7 +58,7 @@ final class Exchange {
         if (done) {
             return;
         }
-        done = true;
+        markDone();
         counters.aborted();
         onAbort.run();
     }
@@ -97,7 +99,7 @@ final class Exchange {
         if (done) {
             return;
         }
-        done = true;
+        markDone();
         counters.error();
         lastWrite.onComplete(ar -> closeAbruptly());
     }
@@ -114,12 +116,17 @@ final class Exchange {
         if (done) {
             return false;
         }
-        done = true;
+        markDone();
         if (status >= 500) {
             counters.error();
         } else {
             counters.completed();
         }
         return true;
+    }
+
+    private void markDone() {
+        done = true;
+        counters.ended();
     }
 }

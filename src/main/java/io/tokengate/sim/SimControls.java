@@ -5,7 +5,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 
 /**
- * Per-request behaviour read from the extra top-level body field {@code "sim"}; -1 means "not set".
+ * Per-request behaviour read from the extra top-level body field {@code "sim"}; -1 means "not set". These act on the
+ * one request that carries them, after the instance-wide state had its say (asleep, {@code fail_next},
+ * {@code fail_status_always}, {@code hang_all}: see {@link ControlHandler} and {@link SimRouter}), which is what to use
+ * when the requests come from the gateway and carry no {@code "sim"} field. Chat and text completions are looked up
+ * in the prefix cache before these apply.
  *
  * @param ttftMs overrides the time to first token
  * @param itlMs overrides the inter-token latency
@@ -24,6 +28,12 @@ record SimControls(long ttftMs, long itlMs, int outputTokens, int fail, int retr
     static final SimControls NONE = new SimControls(-1, -1, -1, 0, -1, -1, false, false, false);
 
     private static final Buffer GARBAGE = Buffer.buffer("<html><body>502 Bad Gateway</body></html> {\"choices\":[");
+
+    /** These controls, cutting after {@code chunks} when the request itself names no {@code cut_after}. */
+    SimControls orCutAfter(int chunks) {
+        return chunks < 0 || cutAfter >= 0 ? this
+                : new SimControls(ttftMs, itlMs, outputTokens, fail, retryAfter, chunks, hang, garbage, noUsage);
+    }
 
     static SimControls of(JsonNode root) {
         JsonNode sim = root.get("sim");

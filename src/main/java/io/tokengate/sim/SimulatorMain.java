@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator standalone until killed:
  * {@code SimulatorMain [--host 127.0.0.1] [--port 0] [--ttft-ms 20] [--itl-ms 5] [--output-tokens 16]
- * [--error-rate 0] [--models a,b] [--event-loops N]}. Prints {@code simulator listening on <url>} once bound.
+ * [--error-rate 0] [--models a,b] [--asleep false] [--wake-delay-ms 0] [--event-loops N]}. Prints {@code simulator listening on <url>} once bound.
  */
 public final class SimulatorMain {
 
@@ -59,6 +59,8 @@ public final class SimulatorMain {
                 case "--itl-ms" -> s.withInterTokenLatency(Duration.ofMillis(Long.parseLong(value)));
                 case "--output-tokens" -> s.withOutputTokens(Integer.parseInt(value));
                 case "--error-rate" -> s.withErrorRate(Double.parseDouble(value));
+                case "--asleep" -> s.withAsleep(Boolean.parseBoolean(value));
+                case "--wake-delay-ms" -> s.withWakeDelay(Duration.ofMillis(Long.parseLong(value)));
                 case "--models" -> s.withModels(Arrays.stream(value.split(",")).map(String::trim).toList());
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             };

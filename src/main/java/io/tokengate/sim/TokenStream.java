@@ -76,7 +76,7 @@ final class TokenStream {
         if (exchange.isDone()) {
             return;
         }
-        if (plan.chat() && !roleSent) {
+        if (plan.chat() && !roleSent && cutAt != 0) { // cut before the first token: nothing at all
             roleSent = true;
             write(json.role(sb));
         }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Attempt {
     private final Vertx vertx;
+    private final io.vertx.core.Context context;
     private final HttpClient client;
     private final Candidate candidate;
     private final ParsedRequest request;
@@ -33,9 +34,14 @@ final class Attempt {
     private Watchdog watchdog;
     private boolean cancelled;
     private boolean responded;
+    private boolean holding;
 
-    Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, String requestId, int number) {
+    /** {@code adopt}: the planner already took this endpoint's in-flight slot for the request (first attempt). */
+    Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, String requestId, int number,
+            boolean adopt) {
+        this.holding = adopt;
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.client = client;
         this.candidate = candidate;
         this.request = request;
@@ -44,8 +50,12 @@ final class Attempt {
     }
 
     Uni<UpstreamResponse> run() {
-        return Uni.createFrom().emitter(e -> {
+        return Uni.createFrom().<UpstreamResponse>emitter(e -> {
             emitter = e;
+            if (!holding) {
+                candidate.backend().acquire();
+                holding = true;
+            }
             client.request(options()).onComplete(ar -> {
                 if (ar.failed()) {
                     fail(ar.cause());
@@ -53,7 +63,7 @@ final class Attempt {
                     send(ar.result());
                 }
             });
-        });
+        }).onCancellation().invoke(() -> context.runOnContext(v -> abandon())); // the guard's first-byte timeout
     }
 
     /** The client went away: abandon this attempt and stop the backend's work. */
@@ -61,12 +71,25 @@ final class Attempt {
         if (emitter != null && !cancelled) {
             emitter.fail(new GatewayFailure(new GatewayError.ClientClosed()));
         }
+        abandon();
+    }
+
+    private void abandon() {
         cancelled = true;
+        release();
         if (watchdog != null) {
             watchdog.stop();
         }
         if (upstream != null) {
             upstream.reset();
+        }
+    }
+
+    /** Gives back the endpoint's in-flight slot (once): on failure here, else when the relay ends. */
+    void release() {
+        if (holding) {
+            holding = false;
+            candidate.backend().release();
         }
     }
 
@@ -87,9 +110,8 @@ final class Attempt {
             req.reset();
             return;
         }
-        long first = (request.stream() ? candidate.pool().firstTokenTimeout() : candidate.pool().totalTimeout()).toNanos();
-        watchdog = new Watchdog(vertx, first, candidate.pool().idleTimeout().toNanos(),
-                candidate.pool().totalTimeout().toNanos(), req::reset);
+        long total = candidate.pool().totalTimeout().toNanos(); // the first byte is the guard's timeout
+        watchdog = new Watchdog(vertx, total, candidate.pool().idleTimeout().toNanos(), total, req::reset);
         req.exceptionHandler(this::fail);
         req.send(request.upstreamBody(candidate.upstreamModel())).onComplete(ar -> {
             if (ar.failed()) {
@@ -106,6 +128,10 @@ final class Attempt {
         if (response.statusCode() >= 500) {
             response.body(); // drain, so the connection can be reused
             fail(new GatewayFailure(new GatewayError.UpstreamFailed(candidate.endpoint().id(), response.statusCode())));
+        } else if (response.statusCode() == 429) {
+            response.body();
+            fail(new GatewayFailure(new GatewayError.UpstreamOverloaded(candidate.endpoint().id(),
+                    retryAfterSeconds(response.getHeader("retry-after")))));
         } else if (request.stream() && response.statusCode() == 200 && isEventStream(response)) {
             firstChunk(response);
         } else {
@@ -122,7 +148,7 @@ final class Attempt {
             response.endHandler(null);
             watchdog.chunk();
             emitter.complete(new UpstreamResponse(candidate, 200, response.headers(), chunk, null, response,
-                    upstream, watchdog, number));
+                    upstream, watchdog, number, this::release));
         });
     }
 
@@ -138,7 +164,7 @@ final class Attempt {
                 Usage usage = response.statusCode() == 200
                         ? UsageReader.fromResponse(body.getBytes(), request.estimatedPromptTokens()) : Usage.NONE;
                 emitter.complete(new UpstreamResponse(candidate, response.statusCode(), response.headers(), body,
-                        usage, null, upstream, watchdog, number));
+                        usage, null, upstream, watchdog, number, this::release));
             } catch (UsageReader.NotJson e) {
                 fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(candidate.endpoint().id(), "not JSON")));
             }
@@ -149,6 +175,7 @@ final class Attempt {
         if (watchdog != null) {
             watchdog.stop();
         }
+        release();
         if (!cancelled) {
             emitter.fail(new GatewayFailure(classify(cause)));
         }
@@ -169,6 +196,18 @@ final class Attempt {
             return new GatewayError.UpstreamProtocolError(id, "connection closed mid-response");
         }
         return new GatewayError.UpstreamUnreachable(id);
+    }
+
+    /** Seconds of a {@code Retry-After} header (delta-seconds form; absent or a date: 1). */
+    static long retryAfterSeconds(String header) {
+        if (header == null) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private static boolean isEventStream(HttpClientResponse response) {

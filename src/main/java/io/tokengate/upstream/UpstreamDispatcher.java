@@ -1,49 +1,132 @@
 package io.tokengate.upstream;
 
 import io.smallrye.mutiny.Uni;
+import io.tokengate.config.PoolSpec;
+import io.tokengate.config.RouteTable;
+import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
 import io.tokengate.ingress.Exchange;
 import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.routing.Backends;
+import io.tokengate.routing.Candidate;
 import io.tokengate.routing.RoutePlan;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
- * Stage 6, Dispatch, the unit of retry: tries the plan's candidates in order until one gives an answer that can
- * be committed. Nothing has reached the client while this runs, so moving on to the next candidate is safe.
- * Backend 4xx answers are final (the request is at fault, not the backend).
+ * Stage 6, Dispatch, the unit of retry: tries the plan's candidates in order, each through its endpoint's guard
+ * (circuit breaker, first-byte timeout), until one gives an answer that can be committed. Nothing has reached
+ * the client while this runs, so moving on is safe. A failed attempt is retried on the next candidate (the
+ * primary pool's other endpoints, then the fallback pools) after a jittered exponential backoff, at most
+ * {@code retry.max-retries} times and only within the primary pool's retry budget. A candidate whose breaker
+ * refuses the call is skipped at no cost. Backend 4xx answers are final (the request is at fault); a backend 429
+ * takes its endpoint out for its {@code Retry-After}.
  */
 @Singleton
 public class UpstreamDispatcher {
     private final Vertx vertx;
     private final UpstreamClients clients;
+    private final EndpointGuards guards;
+    private final Backends backends;
+    private final Map<String, RetryBudget> budgets = new HashMap<>();
 
     @Inject
-    UpstreamDispatcher(Vertx vertx, UpstreamClients clients) {
+    UpstreamDispatcher(Vertx vertx, UpstreamClients clients, EndpointGuards guards, Backends backends, RouteTable routes) {
         this.vertx = vertx;
         this.clients = clients;
+        this.guards = guards;
+        this.backends = backends;
+        routes.pools().values().forEach(pool -> budgets.put(pool.name(), new RetryBudget(pool.retry())));
     }
 
     public Uni<UpstreamResponse> dispatch(Exchange exchange, ParsedRequest request, RoutePlan plan) {
         if (plan.candidates().isEmpty()) {
-            return Uni.createFrom().failure(new GatewayFailure(new GatewayError.NoHealthyBackend(plan.model())));
+            return Uni.createFrom().failure(new GatewayFailure(new GatewayError.NoHealthyBackend(plan.model(),
+                    "no endpoint is available", plan.retryAfterSeconds())));
         }
-        return attempt(exchange, request, plan, 0);
+        PoolSpec primary = plan.candidates().get(0).pool();
+        budgets.get(primary.name()).deposit();
+        return attempt(new Try(exchange, request, plan, primary, Vertx.currentContext()), 0, 0);
     }
 
-    private Uni<UpstreamResponse> attempt(Exchange exchange, ParsedRequest request, RoutePlan plan, int index) {
-        var candidate = plan.candidates().get(index);
-        Attempt attempt = new Attempt(vertx, clients.forPool(candidate.pool()), candidate, request,
-                exchange.requestId(), index + 1);
-        exchange.onClientGone(attempt::cancel);
-        return attempt.run().onFailure(failure -> retryable(exchange, failure, plan, index))
-                .recoverWithUni(failure -> attempt(exchange, request, plan, index + 1));
+    /** What stays the same across the attempts of one request. */
+    private record Try(Exchange exchange, ParsedRequest request, RoutePlan plan, PoolSpec primary, Context context) {}
+
+    private Uni<UpstreamResponse> attempt(Try t, int index, int retries) {
+        Candidate candidate = t.plan().candidates().get(index);
+        Attempt attempt = new Attempt(vertx, clients.forPool(candidate.pool()), candidate, t.request(),
+                t.exchange().requestId(), index + 1, index == 0);
+        t.exchange().onClientGone(attempt::cancel);
+        return guards.call(candidate.backend(), attempt::run)
+                .invoke(response -> candidate.backend().succeeded())
+                .onFailure().recoverWithUni(failure -> onContext(t.context(), 0)
+                        .invoke(attempt::release) // also when the breaker refused and the attempt never ran
+                        .chain(() -> afterFailure(t, index, retries, candidate, failure)));
     }
 
-    private static boolean retryable(Exchange exchange, Throwable failure, RoutePlan plan, int index) {
-        return index + 1 < plan.candidates().size() && !exchange.clientGone()
-                && !(GatewayFailure.of(failure) instanceof GatewayError.ClientClosed);
+    private Uni<UpstreamResponse> afterFailure(Try t, int index, int retries, Candidate candidate, Throwable failure) {
+        GatewayError error = classify(failure, candidate, t.plan().model());
+        boolean refused = failure instanceof CircuitBreakerOpenException; // nothing was sent
+        switch (error) {
+            case GatewayError.UpstreamOverloaded o -> candidate.backend().overloaded(o.retryAfterSeconds());
+            case GatewayError.ClientClosed c -> { }
+            default -> {
+                if (!refused) {
+                    candidate.backend().failed();
+                }
+            }
+        }
+        boolean more = index + 1 < t.plan().candidates().size() && !t.exchange().clientGone()
+                && !(error instanceof GatewayError.ClientClosed);
+        if (!more) {
+            return Uni.createFrom().failure(new GatewayFailure(error));
+        }
+        if (refused) {
+            return attempt(t, index + 1, retries);
+        }
+        PoolSpec.Retry policy = t.primary().retry();
+        if (retries >= policy.maxRetries() || !budgets.get(t.primary().name()).withdraw(System.nanoTime())) {
+            return Uni.createFrom().failure(new GatewayFailure(error));
+        }
+        backends.metrics().retried(candidate.backend(), ErrorCatalog.describe(error).code());
+        return onContext(t.context(), backoffMillis(policy, retries)).chain(() -> attempt(t, index + 1, retries + 1));
+    }
+
+    private static GatewayError classify(Throwable failure, Candidate candidate, String model) {
+        if (failure instanceof TimeoutException) {
+            return new GatewayError.UpstreamTimedOut(candidate.endpoint().id(), "first token");
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return new GatewayError.NoHealthyBackend(model, "circuit breaker open", 1);
+        }
+        return GatewayFailure.of(failure);
+    }
+
+    /** Full jitter: uniform in [0, min(max, base * 2^retries)]. */
+    static long backoffMillis(PoolSpec.Retry policy, int retries) {
+        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(retries, 20));
+        return ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    /** Continues on the request's event loop (after {@code delayMs}), whichever thread completes the guard. */
+    private Uni<Void> onContext(Context context, long delayMs) {
+        if (context == null || (delayMs == 0 && Vertx.currentContext() == context)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(e -> context.runOnContext(v -> {
+            if (delayMs <= 0) {
+                e.complete(null);
+            } else {
+                vertx.setTimer(delayMs, id -> e.complete(null));
+            }
+        }));
     }
 }

@@ -50,6 +50,42 @@ class RouteTableCompilerTest {
     }
 
     @Test
+    void compilesResilienceSettingsWithDefaultsAndPerPoolUpstreamModels() {
+        Map<String, String> p = valid();
+        p.put("tokengate.pools.primary.balancer", "prefix-affinity");
+        p.put("tokengate.pools.primary.breaker.delay", "3s");
+        p.put("tokengate.pools.backup.wake.url", "https://kubernetes.default.svc/apis/apps/v1/namespaces/gpu/deployments/vllm/scale");
+        p.put("tokengate.pools.backup.wake.method", "patch");
+        p.put("tokengate.models.llama.upstream-models.backup", "meta/llama-small");
+        RouteTable table = compile(p);
+        ModelRoute llama = table.model("llama").orElseThrow();
+        PoolSpec primary = llama.pools().get(0);
+        PoolSpec backup = llama.pools().get(1);
+        assertThat(primary.balancer()).isEqualTo(PoolSpec.Balancer.PREFIX_AFFINITY);
+        assertThat(primary.breaker().delay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(primary.retry().maxRetries()).isEqualTo(2);
+        assertThat(primary.health().path()).isEqualTo("/health");
+        assertThat(primary.wake()).isEmpty();
+        assertThat(backup.wake()).hasValueSatisfying(w -> assertThat(w.method()).isEqualTo("PATCH"));
+        assertThat(backup.balancer()).isEqualTo(PoolSpec.Balancer.LEAST_IN_FLIGHT);
+        assertThat(llama.upstreamModel(primary)).isEqualTo("meta/llama");
+        assertThat(llama.upstreamModel(backup)).isEqualTo("meta/llama-small");
+    }
+
+    @Test
+    void badResilienceSettingsAreNamedByKey() {
+        Map<String, String> p = valid();
+        p.put("tokengate.pools.primary.balancer", "random");
+        assertThatThrownBy(() -> compile(p)).hasMessageStartingWith("tokengate.pools.primary.balancer: must be");
+        Map<String, String> q = valid();
+        q.put("tokengate.models.llama.upstream-models.elsewhere", "x");
+        assertThatThrownBy(() -> compile(q)).hasMessageStartingWith("tokengate.models.llama.upstream-models.elsewhere:");
+        Map<String, String> r = valid();
+        r.put("tokengate.pools.backup.breaker.failure-ratio", "1.5");
+        assertThatThrownBy(() -> compile(r)).hasMessageStartingWith("tokengate.pools.backup.breaker.failure-ratio:");
+    }
+
+    @Test
     void unknownPoolIsNamedByKey() {
         Map<String, String> p = valid();
         p.put("tokengate.models.llama.pools", "primary,nope");

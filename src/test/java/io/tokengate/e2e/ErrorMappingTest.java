@@ -9,7 +9,6 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.errors.RateLimitException;
 import com.openai.errors.UnexpectedStatusCodeException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.quarkus.test.common.WithTestResource;
@@ -87,9 +86,15 @@ class ErrorMappingTest {
     void backendClientErrorsPassThroughAsSent() {
         assertThatThrownBy(() -> client.chat().completions().create(simulate("sim-llama", Map.of("fail", 400))))
                 .isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void backendOverloadWithNoOtherEndpointIsUnavailableWithItsRetryAfter() {
         assertThatThrownBy(() -> client.chat().completions().create(simulate("sim-llama", Map.of("fail", 429, "retry_after", 3))))
-                .isInstanceOfSatisfying(RateLimitException.class,
-                        e -> assertThat(e.headers().values("retry-after")).containsExactly("3"));
+                .isInstanceOfSatisfying(InternalServerException.class, e -> {
+                    assertCode(e, 503, "upstream_overloaded");
+                    assertThat(e.headers().values("retry-after")).containsExactly("3");
+                });
     }
 
     private static void assertCode(OpenAIServiceException e, int status, String code) {

@@ -18,8 +18,17 @@ class ErrorCatalogTest {
         assertThat(code(new UpstreamUnreachable("p/0"))).isEqualTo("502 upstream_error");
         assertThat(code(new UpstreamFailed("p/0", 503))).isEqualTo("502 upstream_error");
         assertThat(code(new UpstreamTimedOut("p/0", "idle"))).isEqualTo("504 upstream_timeout");
-        assertThat(code(new NoHealthyBackend("m"))).isEqualTo("503 no_healthy_backend");
+        assertThat(code(new NoHealthyBackend("m", "all endpoints down", 5))).isEqualTo("503 no_healthy_backend");
         assertThat(code(new MethodNotAllowed("GET", "/v1/x"))).isEqualTo("405 method_not_allowed");
+    }
+
+    @Test
+    void unavailableBackendsTellTheClientWhenToRetry() {
+        assertThat(ErrorCatalog.describe(new NoHealthyBackend("m", "cold start deadline passed", 7)).headers())
+                .containsEntry("retry-after", "7");
+        ErrorBody overloaded = ErrorCatalog.describe(new UpstreamOverloaded("p/1", 0));
+        assertThat(overloaded.status() + " " + overloaded.code()).isEqualTo("503 upstream_overloaded");
+        assertThat(overloaded.headers()).containsEntry("retry-after", "1");
     }
 
     @Test

@@ -194,7 +194,9 @@ class SimulatorApiTest {
     void statsResetAndConfigEndpointsWork() {
         sim.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\"}");
         assertThat(SimHttp.json(sim.get("/sim/stats")).toString())
-                .isEqualTo("{\"requests\":1,\"completed\":1,\"aborted\":0,\"errors\":0,\"streamed_tokens\":0}");
+                .isEqualTo("{\"requests\":1,\"completed\":1,\"aborted\":0,\"errors\":0,\"streamed_tokens\":0,"
+                        + "\"in_flight\":0,\"wakes\":0,\"health_checks\":0,\"prefix_cache_queries\":1,"
+                        + "\"prefix_cache_hits\":0,\"prefix_cache_hit_blocks\":0}");
 
         HttpResponse<String> config = sim.send(sim.request("/sim/config")
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"output_tokens\":3}")).build());

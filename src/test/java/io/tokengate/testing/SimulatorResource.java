@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Starts a real simulator (its own Vert.x, its own port) for {@code @QuarkusTest}s and points the gateway's pools
  * at it over HTTP: {@code sim-llama}/{@code sim-embed} (normal), {@code aliased} (another upstream model name),
- * {@code slow-llama} (short timeouts) and {@code dead-llama} (an endpoint where nothing listens).
+ * {@code slow-llama} (short timeouts) and {@code dead-llama} (an endpoint where nothing listens). Health checks,
+ * breakers and ejection are relaxed on these pools (see {@link #pool}).
  */
 public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
     private static Vertx vertx;
@@ -55,8 +56,18 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
+    /**
+     * Tests on these pools cause backend failures on purpose, one after another; breakers, passive ejection and
+     * 429 ejection are kept out of their way here (they have their own tests, on their own pools).
+     */
     private static void pool(Map<String, String> config, String pool, String url) {
-        config.put("tokengate.pools." + pool + ".endpoints[0].url", url);
+        String p = "tokengate.pools." + pool;
+        config.put(p + ".endpoints[0].url", url);
+        config.put(p + ".breaker.request-volume", "1000");
+        config.put(p + ".breaker.failure-ratio", "1.0");
+        config.put(p + ".ejection.consecutive-failures", "1000");
+        config.put(p + ".ejection.max-retry-after", "1ms");
+        config.put(p + ".health.enabled", "false");
     }
 
     private static void model(Map<String, String> config, String model, String pool) {
