@@ -34,12 +34,14 @@ public class BudgetGate {
     private final UsageLedger ledger;
     private final LimitStore limits;
     private final LimitScopes scopes;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final io.micrometer.core.instrument.Counter storeFailuresRejected;
     private final io.micrometer.core.instrument.Counter storeFailuresAllowed;
 
     @Inject
     public BudgetGate(RouteTable routes, GatewayConfig config, UsageLedger ledger, LimitStore limits,
             TenantDirectory directory, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.storeFailuresRejected = storeFailures(meters, "reject");
         this.storeFailuresAllowed = storeFailures(meters, "allow");
         this.defaultMaxTokens = routes.defaultMaxTokens();
@@ -58,7 +60,19 @@ public class BudgetGate {
                 : limits.reserve(id, list, tokens)
                         .onFailure(TenantStore.StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))
                         .map(decision -> granted(id, request, list, decision, tokens)))
-                .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens));
+                .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens))
+                .onItemOrFailure().invoke((reservation, failure) -> countDecision(request, failure));
+    }
+
+    /** {@code tokengate.admission.decisions{tenant, decision, reason}}: every admission, granted or refused. */
+    private void countDecision(ParsedRequest request, Throwable failure) {
+        String reason = failure == null ? "ok" : switch (GatewayFailure.of(failure)) {
+            case GatewayError.RateLimited r -> r.quota() ? "insufficient_quota" : "rate_limit_exceeded";
+            case GatewayError.StoreUnavailable s -> "store_unavailable";
+            default -> "error";
+        };
+        meters.counter("tokengate.admission.decisions", "tenant", request.caller().tenant(),
+                "decision", failure == null ? "admitted" : "rejected", "reason", reason).increment();
     }
 
     /** A reserve that failed on the store may still run there late: settling it (idempotent) cancels that. */

@@ -42,6 +42,7 @@ public class HealthProber {
 
     void start(@Observes StartupEvent event) {
         client = vertx.createHttpClient(new HttpClientOptions().setName("tokengate-health").setKeepAlive(true)
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE)
                 .setConnectTimeout(2000));
         for (Backend b : backends.all()) {
             if (b.pool().health().enabled()) {

@@ -1,5 +1,7 @@
 package io.tokengate.ingress;
 
+import java.util.Map;
+
 import io.smallrye.mutiny.Uni;
 import io.tokengate.auth.Caller;
 import io.tokengate.error.ErrorBody;
@@ -24,6 +26,7 @@ public final class Exchange {
     private Caller caller;
     private String model;
     private boolean clientGone;
+    private Map<String, String> traceHeaders = Map.of();
 
     Exchange(RoutingContext ctx, Endpoint endpoint, String requestId, long maxBodyBytes) {
         this.ctx = ctx;
@@ -33,6 +36,15 @@ public final class Exchange {
         this.startNanos = System.nanoTime();
         ctx.response().putHeader(REQUEST_ID, requestId);
         ctx.response().closeHandler(v -> clientWentAway());
+    }
+
+    /** W3C trace context headers to send upstream (empty when tracing is off). */
+    public Map<String, String> traceHeaders() {
+        return traceHeaders;
+    }
+
+    public void traceHeaders(Map<String, String> headers) {
+        this.traceHeaders = headers;
     }
 
     public Endpoint endpoint() {

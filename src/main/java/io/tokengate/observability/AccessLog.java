@@ -23,19 +23,24 @@ public class AccessLog {
     }
 
     /** Logs one finished request; tenant and model are null when it failed before they were known. */
-    public void record(Exchange exchange, Outcome outcome) {
+    public void record(Exchange exchange, Outcome outcome, String traceId) {
         if (!enabled || !LOG.isInfoEnabled()) {
             return;
         }
-        String tenant = exchange.caller() == null ? null : exchange.caller().tenant();
-        LOG.info(line(exchange, tenant, exchange.model(), outcome, System.nanoTime()));
+        LOG.info(line(exchange, traceId, outcome, System.nanoTime()));
     }
 
-    static String line(Exchange exchange, String tenant, String model, Outcome o, long now) {
+    static String line(Exchange exchange, String traceId, Outcome o, long now) {
+        String tenant = exchange.caller() == null ? null : exchange.caller().tenant();
+        String keyId = exchange.caller() == null ? null : exchange.caller().keyId();
+        String pool = o.endpoint() == null ? null : o.endpoint().substring(0, o.endpoint().lastIndexOf('/'));
         return "{\"ts\":\"" + java.time.Instant.now() + "\",\"request_id\":" + Json.quote(exchange.requestId())
+                + ",\"trace_id\":" + Json.quote(traceId)
                 + ",\"endpoint\":" + Json.quote(exchange.endpoint() == null ? null : exchange.endpoint().path())
                 + ",\"tenant\":" + Json.quote(tenant)
-                + ",\"model\":" + Json.quote(model)
+                + ",\"key_id\":" + Json.quote(keyId)
+                + ",\"model\":" + Json.quote(exchange.model())
+                + ",\"pool\":" + Json.quote(pool)
                 + ",\"backend\":" + Json.quote(o.endpoint())
                 + ",\"status\":" + o.status()
                 + ",\"error_code\":" + Json.quote(o.errorCode())
@@ -43,6 +48,8 @@ public class AccessLog {
                 + ",\"completion_tokens\":" + o.usage().completionTokens()
                 + ",\"usage_estimated\":" + o.usage().estimated()
                 + ",\"attempts\":" + o.attempts()
+                + ",\"retries\":" + Math.max(0, o.attempts() - 1)
+                + ",\"finish_reason\":" + Json.quote(o.finishReason())
                 + ",\"ttfb_ms\":" + millis(o.firstByteNanos() - exchange.startNanos())
                 + ",\"duration_ms\":" + millis(now - exchange.startNanos()) + "}";
     }

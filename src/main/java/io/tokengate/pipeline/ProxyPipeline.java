@@ -13,6 +13,9 @@ import io.tokengate.ingress.Endpoint;
 import io.tokengate.ingress.Exchange;
 import io.tokengate.ingress.OpenAiRoutes;
 import io.tokengate.observability.AccessLog;
+import io.tokengate.observability.GatewayMetrics;
+import io.tokengate.observability.RequestTrace;
+import io.tokengate.observability.Tracing;
 import io.tokengate.protocol.OpenAiProtocol;
 import io.tokengate.protocol.ParsedRequest;
 import io.tokengate.protocol.Usage;
@@ -41,10 +44,15 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
     private final UpstreamDispatcher dispatcher;
     private final ResponseRelay relay;
     private final AccessLog accessLog;
+    private final GatewayMetrics metrics;
+    private final Tracing tracing;
 
     @Inject
     public ProxyPipeline(Authenticator authenticator, OpenAiProtocol protocol, BudgetGate budget,
-            RoutePlanner planner, UpstreamDispatcher dispatcher, ResponseRelay relay, AccessLog accessLog) {
+            RoutePlanner planner, UpstreamDispatcher dispatcher, ResponseRelay relay, AccessLog accessLog,
+            GatewayMetrics metrics, Tracing tracing) {
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.authenticator = authenticator;
         this.protocol = protocol;
         this.budget = budget;
@@ -60,30 +68,45 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
             listModels(exchange);
             return;
         }
-        authenticator.authenticate(exchange)                                          // 2 authenticate
+        RequestTrace trace = tracing.start(exchange);                                   // 1 match (done: a span)
+        trace.stage("authenticate", () -> authenticator.authenticate(exchange))         // 2 authenticate
                 .invoke(exchange::identified)
-                .chain(caller -> protocol.parse(exchange, caller))                     // 3 parse
-                .call(request -> planner.awaitCapacity(model(request)))                // (5) a pool at zero: wake it
-                                                                                       //     and wait before admit,
+                .chain(caller -> trace.stage("parse", () -> protocol.parse(exchange, caller))) // 3 parse
+                .call(request -> trace.stage("route.await_capacity",                   // (5) a pool at zero: wake it
+                        () -> planner.awaitCapacity(model(request))))                  //     and wait before admit,
                                                                                        //     so waiting spends no quota
-                .chain(budget::admit)                                                  // 4 admit
+                .chain(request -> trace.stage("admit", () -> budget.admit(request)))   // 4 admit
                 .invoke(reservation -> RateLimitHeaders.of(reservation.decision()).forEach(exchange.response()::putHeader))
-                .chain(reservation -> proxy(exchange, reservation)                     // 5-7
+                .chain(reservation -> proxy(exchange, reservation, trace)              // 5-7
                         .onFailure().recoverWithItem(failure -> failed(exchange, failure))
-                        .invoke(outcome -> settle(exchange, reservation, outcome)))   // 8 settle, always
+                        .invoke(outcome -> trace.run("settle", () -> settle(exchange, reservation, outcome)))) // 8 settle, always
                 .onFailure().recoverWithItem(failure -> failed(exchange, failure))
-                .subscribe().with(outcome -> accessLog.record(exchange, outcome));
+                .subscribe().with(outcome -> ended(exchange, outcome, trace));
+    }
+
+    private void ended(Exchange exchange, Outcome outcome, RequestTrace trace) {
+        metrics.record(exchange, outcome);
+        accessLog.record(exchange, outcome, trace == null ? null : trace.traceId());
+        if (trace != null) {
+            trace.finish();
+        }
     }
 
     private void settle(Exchange exchange, Reservation reservation, Outcome outcome) {
         budget.settle(reservation, outcome, exchange.requestId(), (System.nanoTime() - exchange.startNanos()) / 1_000_000);
     }
 
-    private Uni<Outcome> proxy(Exchange exchange, Reservation reservation) {
+    private Uni<Outcome> proxy(Exchange exchange, Reservation reservation, RequestTrace trace) {
         ParsedRequest request = reservation.request();
-        return Uni.createFrom().item(() -> route(request))                             // 5 route
-                .chain(plan -> dispatcher.dispatch(exchange, request, plan))           // 6 dispatch (retry unit)
-                .chain(upstream -> relay.relay(exchange, request, upstream, budget.allowance(reservation)) // 7 relay
+        return trace.stage("route", () -> Uni.createFrom().item(() -> route(request))) // 5 route
+                .chain(plan -> trace.stage("dispatch", span -> {                       // 6 dispatch (retry unit)
+                    exchange.traceHeaders(trace.headers(span));
+                    return dispatcher.dispatch(exchange, request, plan);
+                }))
+                .chain(upstream -> trace.stage("relay", span -> relay.relay(exchange, request, upstream, // 7 relay
+                                budget.allowance(reservation))
+                        .invoke(outcome -> RequestTrace.describe(span, GatewayMetrics.operation(exchange.endpoint()),
+                                request.model(), outcome)))
                         .eventually(upstream::release));
     }
 
@@ -106,7 +129,7 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                     return new Outcome(200, Usage.NONE, null, null, 0, System.nanoTime());
                 })
                 .onFailure().recoverWithItem(failure -> failed(exchange, failure))
-                .subscribe().with(outcome -> accessLog.record(exchange, outcome));
+                .subscribe().with(outcome -> ended(exchange, outcome, null));
     }
 
     /** Sends the catalogued error (or nothing, if the client left) and describes the outcome. */

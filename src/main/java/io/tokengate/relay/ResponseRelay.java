@@ -35,6 +35,9 @@ public class ResponseRelay {
         }
         return new Outcome(exchange.clientGone() ? 499 : upstream.status(), upstream.usage(),
                 upstream.status() >= 400 ? "upstream_" + upstream.status() : null,
-                upstream.candidate().endpoint().id(), upstream.attempts(), System.nanoTime());
+                upstream.candidate().endpoint().id(), upstream.attempts(), System.nanoTime(),
+                upstream.answeredNanos() - upstream.sentNanos(),
+                upstream.status() == 200 ? io.tokengate.protocol.FinishReason.find(upstream.head().getBytes(), 0,
+                        upstream.head().length()) : null);
     }
 }

@@ -169,6 +169,7 @@ final class StreamRelay {
         done = true;
         emitter.complete(new Outcome(status, tap.usage(request.estimatedPromptTokens()), errorCode,
                 upstream.candidate().endpoint().id(), upstream.attempts(),
-                firstByteNanos == 0 ? System.nanoTime() : firstByteNanos));
+                firstByteNanos == 0 ? System.nanoTime() : firstByteNanos, System.nanoTime() - upstream.sentNanos(),
+                tap.finishReason()));
     }
 }

@@ -27,6 +27,7 @@ final class StreamTap {
     private boolean sawDone;
     private boolean sawError;
     private int contentChunks;
+    private String finishReason;
 
     StreamTap(boolean hideUsage) {
         this(hideUsage, TokenAllowance.UNLIMITED, 0);
@@ -64,6 +65,9 @@ final class StreamTap {
                 return Verdict.STOP_BUDGET; // this token would overspend: not delivered
             }
             contentChunks++;
+        }
+        if (finishReason == null) {
+            finishReason = io.tokengate.protocol.FinishReason.find(d, from, end);
         }
         int usage = Bytes.lastIndexOf(d, from, end, USAGE);
         if (usage < 0) {
@@ -105,6 +109,11 @@ final class StreamTap {
         } catch (UsageReader.NotJson e) {
             return null;
         }
+    }
+
+    /** The backend's finish reason, null until a chunk carried one. */
+    String finishReason() {
+        return finishReason;
     }
 
     /** True when the backend finished the stream properly. */

@@ -149,7 +149,8 @@ public class PoolWaker {
 
     private HttpClient client(PoolSpec pool, PoolSpec.Wake wake) {
         return clients.computeIfAbsent(pool.name(), name -> {
-            HttpClientOptions options = new HttpClientOptions().setName("tokengate-wake-" + name).setConnectTimeout(5000);
+            HttpClientOptions options = new HttpClientOptions().setName("tokengate-wake-" + name).setConnectTimeout(5000)
+                    .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
             wake.caFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));
             return vertx.createHttpClient(options);
         });

@@ -28,6 +28,7 @@ final class Attempt {
     private final Candidate candidate;
     private final ParsedRequest request;
     private final String requestId;
+    private final java.util.Map<String, String> traceHeaders;
     private final int number;
     private UniEmitter<? super UpstreamResponse> emitter;
     private HttpClientRequest upstream;
@@ -35,10 +36,12 @@ final class Attempt {
     private boolean cancelled;
     private boolean responded;
     private boolean holding;
+    private long sentNanos;
 
     /** {@code adopt}: the planner already took this endpoint's in-flight slot for the request (first attempt). */
     Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, String requestId, int number,
-            boolean adopt) {
+            boolean adopt, java.util.Map<String, String> traceHeaders) {
+        this.traceHeaders = traceHeaders;
         this.holding = adopt;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -101,6 +104,7 @@ final class Attempt {
                 .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
                 .putHeader("x-request-id", requestId);
         candidate.pool().authorization().ifPresent(value -> options.putHeader("authorization", value));
+        traceHeaders.forEach(options::putHeader);
         return options;
     }
 
@@ -113,6 +117,7 @@ final class Attempt {
         long total = candidate.pool().totalTimeout().toNanos(); // the first byte is the guard's timeout
         watchdog = new Watchdog(vertx, total, candidate.pool().idleTimeout().toNanos(), total, req::reset);
         req.exceptionHandler(this::fail);
+        sentNanos = System.nanoTime();
         req.send(request.upstreamBody(candidate.upstreamModel())).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ar.cause());
@@ -148,7 +153,7 @@ final class Attempt {
             response.endHandler(null);
             watchdog.chunk();
             emitter.complete(new UpstreamResponse(candidate, 200, response.headers(), chunk, null, response,
-                    upstream, watchdog, number, this::release));
+                    upstream, watchdog, number, this::release, sentNanos, System.nanoTime()));
         });
     }
 
@@ -164,7 +169,7 @@ final class Attempt {
                 Usage usage = response.statusCode() == 200
                         ? UsageReader.fromResponse(body.getBytes(), request.estimatedPromptTokens()) : Usage.NONE;
                 emitter.complete(new UpstreamResponse(candidate, response.statusCode(), response.headers(), body,
-                        usage, null, upstream, watchdog, number, this::release));
+                        usage, null, upstream, watchdog, number, this::release, sentNanos, System.nanoTime()));
             } catch (UsageReader.NotJson e) {
                 fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(candidate.endpoint().id(), "not JSON")));
             }

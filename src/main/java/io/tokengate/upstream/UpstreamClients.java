@@ -57,7 +57,8 @@ class UpstreamClients {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) pool.connectTimeout().toMillis())
                 .setDecompressionSupported(false)
-                .setName("tokengate-" + pool.name());
+                .setName("tokengate-" + pool.name())
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE); // the dispatch span propagates itself
         if (pool.h2c()) {
             options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(true)
                     .setHttp2ClearTextUpgradeWithPreflightRequest(true);

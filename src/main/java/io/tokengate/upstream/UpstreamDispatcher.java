@@ -63,7 +63,7 @@ public class UpstreamDispatcher {
     private Uni<UpstreamResponse> attempt(Try t, int index, int retries) {
         Candidate candidate = t.plan().candidates().get(index);
         Attempt attempt = new Attempt(vertx, clients.forPool(candidate.pool()), candidate, t.request(),
-                t.exchange().requestId(), index + 1, index == 0);
+                t.exchange().requestId(), index + 1, index == 0, t.exchange().traceHeaders());
         t.exchange().onClientGone(attempt::cancel);
         return guards.call(candidate.backend(), attempt::run)
                 .invoke(response -> candidate.backend().succeeded())

@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpClientResponse;
  * ({@code rest} is null, {@code usage} read from it); a stream holds its first bytes in {@code head} and the paused rest in {@code rest}.
  */
 public record UpstreamResponse(Candidate candidate, int status, MultiMap headers, Buffer head, Usage usage,
-        HttpClientResponse rest, HttpClientRequest request, Watchdog watchdog, int attempts, Runnable releaser) {
+        HttpClientResponse rest, HttpClientRequest request, Watchdog watchdog, int attempts, Runnable releaser, long sentNanos, long answeredNanos) {
 
     public boolean streaming() {
         return rest != null;
