@@ -67,6 +67,8 @@ public final class ErrorCatalog {
             case RateLimited e -> rateLimited(e);
             case StoreUnavailable e -> new ErrorBody(503, SERVER, "store_unavailable",
                     "The gateway's shared state store is unavailable. Retry later.", null);
+            case ShuttingDown e -> new ErrorBody(503, SERVER, "server_shutting_down",
+                    "This gateway replica is shutting down. Retry the request.", null, retryAfter(1));
             case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",
                     "The client closed the connection before the response ended.", null);
             case Internal e -> new ErrorBody(500, SERVER, "internal_error",

@@ -73,6 +73,9 @@ public sealed interface GatewayError {
     /** Shared state (Redis) cannot be reached and the policy is to reject. */
     record StoreUnavailable(String what) implements GatewayError {}
 
+    /** This replica is shutting down and takes no new requests. */
+    record ShuttingDown() implements GatewayError {}
+
     /** The client went away before the response ended; recorded, never sent. */
     record ClientClosed() implements GatewayError {}
 

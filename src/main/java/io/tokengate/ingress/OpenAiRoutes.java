@@ -21,6 +21,7 @@ public class OpenAiRoutes {
     private final RouteTable routes;
     private final RequestHandler pipeline;
     private final List<String> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Draining draining;
 
     /** Whoever runs matched requests (the pipeline). */
     public interface RequestHandler {
@@ -28,7 +29,8 @@ public class OpenAiRoutes {
     }
 
     @Inject
-    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline) {
+    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline, Draining draining) {
+        this.draining = draining;
         this.routes = routes;
         this.pipeline = pipeline;
     }
@@ -53,8 +55,19 @@ public class OpenAiRoutes {
     }
 
     private void match(RoutingContext ctx, Endpoint endpoint) {
-        ctx.request().pause();
         String requestId = RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID));
+        if (draining.active()) {
+            boolean h2 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+            if (!h2) {
+                ctx.response().putHeader("connection", "close");
+            }
+            new Exchange(ctx, endpoint, requestId, 0).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
+            if (h2) {
+                ctx.request().connection().shutdown(); // GOAWAY: streams under way finish, no new ones
+            }
+            return;
+        }
+        ctx.request().pause();
         pipeline.handle(new Exchange(ctx, endpoint, requestId, routes.maxBodyBytes()));
     }
 
