@@ -30,6 +30,9 @@ public interface GatewayConfig {
     /** Access log settings. */
     AccessLogConfig accessLog();
 
+    /** Per-request metrics settings. */
+    MetricsConfig metrics();
+
     /** Where shared state lives (tenants, keys, usage ledger, limits). */
     StorageConfig storage();
 
@@ -416,6 +419,16 @@ public interface GatewayConfig {
         /** Fraction of requests answered with HTTP 500, 0.0 to 1.0. */
         @WithDefault("0.0")
         double errorRate();
+    }
+
+    /** Per-request metrics. */
+    interface MetricsConfig {
+        /**
+         * Record the per-request metrics (GenAI token usage, durations, time to first token, gateway overhead,
+         * request and admission counters) at {@code /q/metrics}. Routing gauges and counters stay on regardless.
+         */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     /** Access log. */

@@ -25,16 +25,18 @@ public class GatewayMetrics {
     private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536};
     private final MeterRegistry registry;
     private final RouteTable routes;
+    private final boolean enabled;
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry, RouteTable routes) {
+    public GatewayMetrics(MeterRegistry registry, RouteTable routes, io.tokengate.config.GatewayConfig config) {
         this.registry = registry;
         this.routes = routes;
+        this.enabled = config.metrics().enabled();
     }
 
     public void record(Exchange exchange, Outcome o) {
         Endpoint endpoint = exchange.endpoint();
-        if (endpoint == null || !endpoint.proxied()) {
+        if (!enabled || endpoint == null || !endpoint.proxied()) {
             return;
         }
         long now = System.nanoTime();
