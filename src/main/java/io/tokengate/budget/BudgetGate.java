@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * Stage 4, Admit, and stage 8, Settle. Admission reserves {@code estimated prompt tokens + max_tokens} (or the
  * configured cap) and one request and one concurrency slot in every limited scope of the caller, in one atomic
  * call of the {@link LimitStore}; settle gives back what was not used, releases the slot, and meters the
- * request in the usage ledger. Callers without limits skip the store entirely.
+ * request in the usage ledger. Callers without limits skip the store entirely. Every answer of the store with a
+ * token budget in it sets the tenant's {@code tokengate.budget.remaining.ratio} gauge ({@link BudgetGauges}).
  */
 @Singleton
 public class BudgetGate {
@@ -37,6 +38,7 @@ public class BudgetGate {
     private final io.micrometer.core.instrument.MeterRegistry meters;
     private final io.micrometer.core.instrument.Counter storeFailuresRejected;
     private final io.micrometer.core.instrument.Counter storeFailuresAllowed;
+    private final BudgetGauges budgets;
 
     @Inject
     public BudgetGate(RouteTable routes, GatewayConfig config, UsageLedger ledger, LimitStore limits,
@@ -44,6 +46,7 @@ public class BudgetGate {
         this.meters = meters;
         this.storeFailuresRejected = storeFailures(meters, "reject");
         this.storeFailuresAllowed = storeFailures(meters, "allow");
+        this.budgets = new BudgetGauges(meters);
         this.defaultMaxTokens = routes.defaultMaxTokens();
         this.streamChunkTokens = config.limits().streamChunkTokens();
         this.allowOnStoreFailure = policy(config.limits().onStoreFailure());
@@ -59,6 +62,7 @@ public class BudgetGate {
                 ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
                 : limits.reserve(id, list, tokens)
                         .onFailure(TenantStore.StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))
+                        .invoke(decision -> budgets.record(request.caller().tenant(), decision))
                         .map(decision -> granted(id, request, list, decision, tokens)))
                 .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens))
                 .onItemOrFailure().invoke((reservation, failure) -> countDecision(request, failure));
@@ -103,7 +107,8 @@ public class BudgetGate {
         if (!reservation.metered() || !r.stream() || r.maxTokens() != null) {
             return io.tokengate.relay.TokenAllowance.UNLIMITED;
         }
-        return new StreamAllowance(limits, reservation, streamChunkTokens);
+        return new StreamAllowance(limits, reservation, streamChunkTokens,
+                decision -> budgets.record(r.caller().tenant(), decision));
     }
 
     private static io.micrometer.core.instrument.Counter storeFailures(io.micrometer.core.instrument.MeterRegistry meters,

@@ -9,12 +9,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The limit store's Lua scripts, one per operation, read once from {@code io/tokengate/budget/*.lua} on the
  * classpath: the shared {@code limits.lua} followed by the operation's own file. Names carry a version: a
- * changed script gets a new name (and SHA-1), so two gateway versions can run side by side on one Redis.
+ * changed script gets a new name (and SHA-1), so two gateway versions can run side by side on one Redis (each runs
+ * its own scripts by SHA-1; {@link RedisLimitStore} reads the replies of v1 too). v2: admit and extend reply the
+ * budget state of every scope; settle is unchanged but for the shared prelude.
  */
 final class LimitScripts {
-    static final Script ADMIT = load("tg_admit_v1", "admit.lua");
-    static final Script EXTEND = load("tg_extend_v1", "extend.lua");
-    static final Script SETTLE = load("tg_settle_v1", "settle.lua");
+    static final Script ADMIT = load("tg_admit_v2", "admit.lua");
+    static final Script EXTEND = load("tg_extend_v2", "extend.lua");
+    static final Script SETTLE = load("tg_settle_v2", "settle.lua");
 
     private LimitScripts() {
     }

@@ -15,6 +15,9 @@ import java.util.List;
  * the same script marks settled. Failures surface as {@code StoreUnavailable} from {@link RedisConnection}.
  */
 final class RedisLimitStore implements LimitStore {
+    /** Numbers per scope in a reply with budget states (three states of three). */
+    private static final int BUDGET_STRIDE = 9;
+
     private final RedisConnection redis;
     private final long leaseMillis;
     private final long liveMillis;
@@ -56,7 +59,11 @@ final class RedisLimitStore implements LimitStore {
         });
     }
 
-    /** Reads the script's reply (see {@code reply} in limits.lua) into a decision. */
+    /**
+     * Reads the script's reply (see {@code reply} in limits.lua) into a decision: 4 numbers, then 9 per scope
+     * (requests, tokens, budget: limit, remaining, reset each); a reply of the v1 scripts, 6 per scope without the
+     * budget, is read too (its decision has no budget state).
+     */
     static LimitDecision decision(Response reply, List<LimitScope> scopes) {
         Verdict verdict = new Verdict(scopes.size());
         int denied = reply.get(1).toInteger();
@@ -64,9 +71,14 @@ final class RedisLimitStore implements LimitStore {
             verdict.deny(Math.max(0, denied - 1), DenialReason.values()[reply.get(2).toInteger() - 1],
                     reply.get(3).toLong());
         }
+        boolean budgets = reply.size() >= 4 + BUDGET_STRIDE * scopes.size();
+        int stride = budgets ? BUDGET_STRIDE : 6;
         for (int i = 0; i < scopes.size(); i++) {
-            verdict.requests(i, state(reply, 4 + 6 * i));
-            verdict.tokens(i, state(reply, 7 + 6 * i));
+            verdict.requests(i, state(reply, 4 + stride * i));
+            verdict.tokens(i, state(reply, 7 + stride * i));
+            if (budgets) {
+                verdict.budget(i, state(reply, 10 + stride * i));
+            }
         }
         return verdict.decision(scopes);
     }

@@ -18,7 +18,7 @@ final class ScopeState {
     private long periodEnd;
     private long touched;
 
-    /** Records the scope's current rate-limit states in {@code verdict}, consuming nothing. */
+    /** Records the scope's current rate-limit and budget states in {@code verdict}, consuming nothing. */
     void observe(Verdict verdict, int scope, Limits limits, long now) {
         touched = now;
         if (limits.requestsPerMinute() != null) {
@@ -28,6 +28,10 @@ final class ScopeState {
         if (limits.tokensPerMinute() != null) {
             long capacity = capacity(limits.tokensPerMinute());
             verdict.tokens(scope, Bucket.state(capacity, tokens.level(capacity, now)));
+        }
+        if (limits.tokenBudget() != null) {
+            BudgetPeriod current = BudgetPeriod.of(limits.tokenBudget().period(), now);
+            verdict.budget(scope, budgetState(limits, current, usedIn(current.id()), now));
         }
     }
 
@@ -75,6 +79,7 @@ final class ScopeState {
             used = usedIn(current.id()) + cost.tokens();
             period = current.id();
             periodEnd = current.endMillis();
+            verdict.budget(scope, budgetState(limits, current, used, now));
         }
     }
 
@@ -108,6 +113,13 @@ final class ScopeState {
     boolean idle(long now) {
         return liveLeases(now) == 0 && now - touched > Bucket.MINUTE_MILLIS
                 && (used == 0 || now - Retention.BUDGET_MARGIN_MILLIS >= periodEnd);
+    }
+
+    /** Limit, tokens left (never below 0) and ms until the period ends (-1: a total budget, never). */
+    private static RateLimitState budgetState(Limits limits, BudgetPeriod current, long used, long now) {
+        long limit = capacity(limits.tokenBudget().limit());
+        long reset = current.endMillis() == Long.MAX_VALUE ? -1 : current.endMillis() - now;
+        return new RateLimitState(limit, Math.max(0, limit - used), reset);
     }
 
     private long usedIn(String periodId) {

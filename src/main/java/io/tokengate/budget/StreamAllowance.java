@@ -13,13 +13,17 @@ final class StreamAllowance implements TokenAllowance {
     private final LimitStore limits;
     private final Reservation reservation;
     private final long chunk;
+    private final java.util.function.Consumer<LimitDecision> decided;
     private boolean extending;
     private boolean refused;
 
-    StreamAllowance(LimitStore limits, Reservation reservation, long chunk) {
+    /** {@code decided} sees every answer of the store to an extend (the budget gauge). */
+    StreamAllowance(LimitStore limits, Reservation reservation, long chunk,
+            java.util.function.Consumer<LimitDecision> decided) {
         this.limits = limits;
         this.reservation = reservation;
         this.chunk = chunk;
+        this.decided = decided;
     }
 
     @Override
@@ -35,6 +39,7 @@ final class StreamAllowance implements TokenAllowance {
         extending = true;
         limits.extend(reservation.id(), reservation.scopes(), chunk).subscribe().with(decision -> {
             extending = false;
+            decided.accept(decision);
             if (decision.granted()) {
                 reservation.extendedBy(chunk);
             } else {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One reserve or extend being decided: the denial with the longest Retry-After (the call cannot succeed before
- * every denial has cleared; ties keep the first found) and each scope's rate-limit states, from which the
- * decision reports the tightest. Both stores build their {@link LimitDecision} through it.
+ * every denial has cleared; ties keep the first found) and each scope's rate-limit and budget states, from which
+ * the decision reports the tightest. Both stores build their {@link LimitDecision} through it.
  */
 final class Verdict {
     /** Retry-After hint when every concurrency slot is taken (or the reservation is no longer live). */
@@ -13,6 +13,7 @@ final class Verdict {
 
     private final RateLimitState[] requests;
     private final RateLimitState[] tokens;
+    private final RateLimitState[] budgets;
     private int deniedScope = -1;
     private DenialReason reason;
     private long retryAfterMillis;
@@ -20,6 +21,7 @@ final class Verdict {
     Verdict(int scopes) {
         this.requests = new RateLimitState[scopes];
         this.tokens = new RateLimitState[scopes];
+        this.budgets = new RateLimitState[scopes];
     }
 
     void deny(int scope, DenialReason why, long retryAfter) {
@@ -42,10 +44,15 @@ final class Verdict {
         tokens[scope] = state;
     }
 
+    void budget(int scope, RateLimitState state) {
+        budgets[scope] = state;
+    }
+
     LimitDecision decision(List<LimitScope> scopes) {
         boolean granted = !denied();
         return new LimitDecision(granted, granted ? null : scopes.get(deniedScope).name(), reason,
-                granted ? 0 : retryAfterMillis, tightest(requests), tightest(tokens));
+                granted ? 0 : retryAfterMillis, tightest(requests), tightest(tokens),
+                leastShare(budgets));
     }
 
     /** The state with the least remaining (the first on a tie); null when no scope has one. */
@@ -53,6 +60,17 @@ final class Verdict {
         RateLimitState tightest = null;
         for (RateLimitState state : states) {
             if (state != null && (tightest == null || state.remaining() < tightest.remaining())) {
+                tightest = state;
+            }
+        }
+        return tightest;
+    }
+
+    /** The state with the least remaining share of its limit (the first on a tie); null when no scope has one. */
+    static RateLimitState leastShare(RateLimitState[] states) {
+        RateLimitState tightest = null;
+        for (RateLimitState state : states) {
+            if (state != null && (tightest == null || state.remainingRatio() < tightest.remainingRatio())) {
                 tightest = state;
             }
         }

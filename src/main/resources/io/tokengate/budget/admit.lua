@@ -1,4 +1,4 @@
--- tg_admit_v1: reserves 1 request, a concurrency lease and ARGV[2] tokens in every scope, all or none.
+-- tg_admit_v2: reserves 1 request, a concurrency lease and ARGV[2] tokens in every scope, all or none.
 -- ARGV[2] = tokens, ARGV[3] = lease ms, ARGV[4] = record TTL ms. A reservation id already live is answered
 -- granted without consuming again (a retried reserve); one already settled is refused.
 local now = clock()
@@ -9,9 +9,9 @@ local v = verdict()
 local status = redis.call('HGET', KEYS[1], 's')
 if status == 'settled' then
   deny(v, 1, CONCURRENCY, CONCURRENCY_RETRY)
-  return reply(false, v, list, lv)
+  return reply(false, v, list, lv, nil, now)
 elseif status then
-  return reply(true, v, list, lv)
+  return reply(true, v, list, lv, nil, now)
 end
 
 local budgets = {}
@@ -25,7 +25,7 @@ for i, s in ipairs(list) do
   budgets[i] = check_budget(v, i, s, now, tokens)
 end
 if v.scope > 0 then
-  return reply(false, v, list, lv)
+  return reply(false, v, list, lv, budgets, now)
 end
 
 for i, s in ipairs(list) do
@@ -36,4 +36,4 @@ local day = period('d', now)
 local month = period('m', now)
 redis.call('HSET', KEYS[1], 's', 'live', 'r', int(tokens), 'd', day, 'm', month)
 redis.call('PEXPIRE', KEYS[1], int(ttl))
-return reply(true, v, list, lv)
+return reply(true, v, list, lv, budgets, now)

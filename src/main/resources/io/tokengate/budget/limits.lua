@@ -159,7 +159,8 @@ local function take(s, lv, b, now, requests, cost)
     save_level(s.tpm_key, s.tpm, lv.tpm, now)
   end
   if b and cost > 0 then
-    save_used(s.budget_key, b.pid, b.used + cost, b.ends)
+    b.used = b.used + cost
+    save_used(s.budget_key, b.pid, b.used, b.ends)
   end
 end
 
@@ -170,8 +171,10 @@ local function lease(s, id, now, ms)
   end
 end
 
--- The reply: granted, denied scope (1-based, 0: none), reason, Retry-After ms, then per scope the request and
--- token states as limit, remaining, reset ms (-1, -1, -1: not limited).
+-- The reply: granted, denied scope (1-based, 0: none), reason, Retry-After ms, then per scope the request, token
+-- and budget states as limit, remaining, reset ms (-1, -1, -1: not limited). A budget's reset is the ms until its
+-- period ends (-1 for a total budget, which never resets). Readers accept the reply without the budget states
+-- too (6 numbers per scope, as tg_admit_v1 / tg_extend_v1 answered).
 local function state(out, cap, lvl)
   local n = #out
   if cap < 0 then
@@ -183,11 +186,27 @@ local function state(out, cap, lvl)
   end
 end
 
-local function reply(granted, v, list, lv)
+-- b: check_budget's result for the scope (after take), or nil when the call did not check it: then it is read.
+local function budget_state(out, s, b, now)
+  local n = #out
+  if s.budget < 0 then
+    out[n + 1], out[n + 2], out[n + 3] = -1, -1, -1
+    return
+  end
+  if not b then
+    local pid, ends = period(s.period, now)
+    b = {pid = pid, ends = ends, used = used(s.budget_key, pid)}
+  end
+  out[n + 1], out[n + 2], out[n + 3] = s.budget, math.max(0, s.budget - b.used), b.ends and b.ends - now or -1
+end
+
+-- budgets: check_budget's results by scope, or nil (nothing checked).
+local function reply(granted, v, list, lv, budgets, now)
   local out = {granted and 1 or 0, v.scope, v.reason, v.wait}
   for i, s in ipairs(list) do
     state(out, s.rpm, lv[i].rpm)
     state(out, s.tpm, lv[i].tpm)
+    budget_state(out, s, budgets and budgets[i], now)
   end
   return out
 end

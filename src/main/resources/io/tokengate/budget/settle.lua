@@ -1,4 +1,4 @@
--- tg_settle_v1: releases the reservation's leases and gives back min(ARGV[2], recorded) - ARGV[3] tokens to
+-- tg_settle_v2: releases the reservation's leases and gives back min(ARGV[2], recorded) - ARGV[3] tokens to
 -- tokens per minute and budget (negative: charges the excess), clamped to [0, capacity]. ARGV[4] = how long the
 -- settled marker stays. Idempotent: a settled record makes a retry a no-op (reply 0); an unknown reservation
 -- gives nothing back but is marked settled too, so a late reserve of it consumes nothing.

@@ -255,6 +255,41 @@ abstract class LimitStoreContract {
     }
 
     @Test
+    void decisionsReportTheBudgetWithTheLeastShareLeft() {
+        LimitScope tenant = tenant(budget(1000, Period.MONTH));
+        LimitScope key = key(budget(200, Period.TOTAL));
+        LimitScope model = new LimitScope("acme", "model:sim-llama", new Limits(10L, null, null, null));
+        long before = now();
+        LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(before), ZoneOffset.UTC);
+        long monthEnd = today.withDayOfMonth(1).plusMonths(1).toEpochDay() * DAY;
+
+        // tenant 950/1000, key 150/200: the key has the least share left; the model has no budget
+        assertThat(reserve(id(), 50, tenant, key, model).budget()).isEqualTo(new RateLimitState(200, 150, -1));
+        String big = id();
+        LimitDecision tenantOnly = reserve(big, 500, tenant);
+        assertThat(tenantOnly.budget()).extracting(RateLimitState::limit, RateLimitState::remaining)
+                .containsExactly(1000L, 450L);
+        assertThat(tenantOnly.budget().resetMillis()).isBetween(monthEnd - now() - 2_000, monthEnd - before);
+        assertThat(tenantOnly.budget().remainingRatio()).isEqualTo(0.45);
+
+        // tenant 440/1000 (0.44) is now tighter than key 140/200 (0.7)
+        String small = id();
+        assertThat(reserve(small, 10, tenant, key).budget()).extracting(RateLimitState::limit, RateLimitState::remaining)
+                .containsExactly(1000L, 440L);
+        LimitDecision denied = reserve(id(), 500, tenant, key);
+        assertThat(denied.reason()).isEqualTo(DenialReason.BUDGET);
+        assertThat(denied.budget()).as("before the refused call").extracting(RateLimitState::remaining).isEqualTo(440L);
+
+        // settle gives 400 back to the tenant (840/1000); extend takes 40 more from both (800/1000, 100/200)
+        settle(big, 500, 100, tenant);
+        assertThat(extend(small, 40, tenant, key).budget()).isEqualTo(new RateLimitState(200, 100, -1));
+        assertThat(reserve(small, 10, tenant, key).budget()).as("a retried reserve consumes nothing")
+                .isEqualTo(new RateLimitState(200, 100, -1));
+        assertThat(reserve(id(), 0, tenant).budget().remaining()).isEqualTo(800);
+        assertThat(reserve(id(), 1, model).budget()).isNull();
+    }
+
+    @Test
     void budgetsWaitForTheNextPeriod() {
         long expectedDay = DAY - Math.floorMod(now(), DAY);
         LimitDecision day = reserve(id(), 11, tenant(budget(10, Period.DAY)));

@@ -85,6 +85,19 @@ class LimitsE2ETest {
     }
 
     @Test
+    void theBudgetGaugeShowsTheShareLeftAfterAdmission() {
+        String key = tenant("gauge-co", "{\"token_budget\":{\"limit\":1000,\"period\":\"day\"}}");
+        assertThat(chat(key, 100, false).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> scrape = Gateway.request("GET", "/q/metrics");
+        java.util.regex.Matcher sample = java.util.regex.Pattern
+                .compile("(?m)^tokengate_budget_remaining_ratio\\{tenant=\"gauge-co\",?} (\\S+)$").matcher(scrape.body());
+        assertThat(sample.find()).as("the gauge of gauge-co in %s", scrape.body()).isTrue();
+        // admission reserved the prompt plus max_tokens=100 of 1000 (a settle's give-back shows on the next request)
+        assertThat(Double.parseDouble(sample.group(1))).isGreaterThan(0.5).isLessThanOrEqualTo(0.9);
+    }
+
+    @Test
     void keyLimitsApplyOnTopOfTheTenants() {
         tenant("keylim-co", "{\"requests_per_minute\":100}");
         String tight = Admin.createKey("keylim-co", "{\"name\":\"tight\",\"limits\":{\"requests_per_minute\":1}}").path("key");

@@ -169,7 +169,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
     @Test
     void runsVersionedScriptsLoadedOnce() {
         assertThat(List.of(LimitScripts.ADMIT.name(), LimitScripts.EXTEND.name(), LimitScripts.SETTLE.name()))
-                .containsExactly("tg_admit_v1", "tg_extend_v1", "tg_settle_v1");
+                .containsExactly("tg_admit_v2", "tg_extend_v2", "tg_settle_v2");
         reserve("r-1", 1, tenant(tpm(10)));
         extend("r-1", 1, tenant(tpm(10)));
         settle("r-1", 2, 1, tenant(tpm(10)));
@@ -177,6 +177,16 @@ class RedisLimitStoreTest extends LimitStoreContract {
         Response exists = await(redis.send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
                 .arg(LimitScripts.EXTEND.sha1()).arg(LimitScripts.SETTLE.sha1())));
         assertThat(exists).extracting(Response::toInteger).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void readsTheRepliesOfTheV1ScriptsWithoutBudgetStates() {
+        Script v1 = Script.of("tg_test_v1_reply", "return {0, 2, 4, 5000, 10, 9, 6000, -1, -1, -1, -1, -1, -1, 600, 0, 60000}");
+        List<LimitScope> scopes = List.of(tenant(new Limits(10L, null, null, new TokenBudget(5, Period.DAY))),
+                key(new Limits(null, 600L, null, null)));
+        assertThat(RedisLimitStore.decision(await(redis.eval(v1, List.of(), List.of())), scopes)).isEqualTo(
+                new LimitDecision(false, "key:k1", DenialReason.BUDGET, 5000, new RateLimitState(10, 9, 6000),
+                        new RateLimitState(600, 0, 60000), null));
     }
 
     @Test
