@@ -85,6 +85,9 @@ public class HealthProber {
                     if (b.probe(ok) && !(first && ok)) { // quiet when an endpoint is fine from the start
                         LOG.infof("endpoint %s is now %s", b.endpoint().id(), ok ? "healthy" : "unhealthy");
                     }
+                    if (ok && b.healthy()) {
+                        waker.settled(b.pool().name());
+                    }
                     long next = waker.waking(b.pool().name())
                             ? Math.min(WAKING_INTERVAL_MS, health.interval().toMillis()) : health.interval().toMillis();
                     if (!stopped) {

@@ -64,6 +64,33 @@ public class PoolWaker {
         }
     }
 
+    /** Wakes {@code pool} without waiting for it (a fallback pool serves meanwhile); once per cold episode. */
+    void nudge(PoolSpec pool) {
+        PoolSpec.Wake wake = pool.wake().orElseThrow();
+        long now = System.nanoTime();
+        boolean fire;
+        synchronized (this) {
+            Cold c = cold.computeIfAbsent(pool.name(), k -> new Cold());
+            fire = !c.waking || now - c.wokenAtNanos > wake.deadline().toNanos();
+            if (fire) {
+                c.waking = true;
+                c.wokenAtNanos = now;
+            }
+        }
+        if (fire) {
+            fire(pool, wake);
+            onWake.accept(pool.name());
+        }
+    }
+
+    /** The prober saw {@code pool} healthy again: its wake is over. */
+    public synchronized void settled(String pool) {
+        Cold c = cold.get(pool);
+        if (c != null) {
+            c.waking = false;
+        }
+    }
+
     Uni<Void> await(String model, PoolSpec pool) {
         PoolSpec.Wake wake = pool.wake().orElseThrow();
         long start = System.nanoTime();

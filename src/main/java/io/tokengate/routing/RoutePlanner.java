@@ -30,14 +30,21 @@ public class RoutePlanner {
     }
 
     /**
-     * Completes at once when some pool of {@code model} has an available endpoint. Otherwise, if a pool has a
+     * Completes at once when some pool of {@code model} has an available endpoint (and wakes, without waiting, any
+     * preferred pool before it that is at zero and has a wake action). Otherwise, if a pool has a
      * wake action, wakes it (once for all waiting requests) and completes when it turns healthy; fails with 503
      * {@code no_healthy_backend} and {@code Retry-After} when its queue is full or its deadline passes. Runs
      * before admission, so the wait spends none of the tenant's rate or budget.
      */
     public Uni<Void> awaitCapacity(ModelRoute model) {
-        for (PoolSpec pool : model.pools()) {
-            if (backends.ready(pool)) {
+        for (int i = 0; i < model.pools().size(); i++) {
+            if (backends.ready(model.pools().get(i))) {
+                for (int cold = 0; cold < i; cold++) { // a preferred pool at zero: wake it, the fallback serves now
+                    PoolSpec preferred = model.pools().get(cold);
+                    if (preferred.wake().isPresent()) {
+                        waker.nudge(preferred);
+                    }
+                }
                 return Uni.createFrom().voidItem();
             }
         }

@@ -235,6 +235,21 @@ class ResilienceTest {
     }
 
     @Test
+    void aPreferredPoolAtZeroIsWokenWhileTheFallbackServes() throws Exception {
+        await(() -> backends.endpoint("sleepy/0").probed(), Duration.ofSeconds(5));
+        long start = System.nanoTime();
+        HttpResponse<String> first = raw(Gateway.DEMO_KEY, body("preferred-llama", false, ""));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("served by the fallback, no wait").isLessThan(250);
+        assertThat(FleetResource.backup.requests()).isEqualTo(1);
+        await(() -> FleetResource.sleepy.wakes() == 1, Duration.ofSeconds(2));
+        await(() -> backends.endpoint("sleepy/0").available(System.nanoTime()), Duration.ofSeconds(5));
+        assertThat(raw(Gateway.DEMO_KEY, body("preferred-llama", false, "")).statusCode()).isEqualTo(200);
+        assertThat(FleetResource.sleepy.requests()).as("once awake, the preferred pool serves").isEqualTo(1);
+        assertThat(FleetResource.sleepy.wakes()).isEqualTo(1);
+    }
+
+    @Test
     void coldPoolPastItsDeadlineAnswers503WithRetryAfterAndCountsNothing() {
         String key = tenant("frozen-co", "{\"requests_per_minute\":100}");
         long start = System.nanoTime();

@@ -19,7 +19,8 @@ import java.util.Map;
  * upstream model;</li>
  * <li>{@code refused-llama}: an endpoint where nothing listens, then a live one (no active checks);</li>
  * <li>{@code cold-llama}: a pool scaled to zero whose wake action wakes it in 800 ms (deadline 10 s);
- * {@code frozen-llama}: one that does not wake before its 1 s deadline.</li>
+ * {@code frozen-llama}: one that does not wake before its 1 s deadline; {@code preferred-llama}: a preferred pool
+ * at zero with a live fallback.</li>
  * </ul>
  */
 public class FleetResource implements QuarkusTestResourceLifecycleManager {
@@ -29,6 +30,7 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
     public static Simulator backup;
     public static Simulator cold;
     public static Simulator frozen;
+    public static Simulator sleepy;
     public static int deadPort;
 
     @Override
@@ -40,6 +42,7 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
         backup = start(fast);
         cold = start(fast.withAsleep(true).withWakeDelay(Duration.ofMillis(800)));
         frozen = start(fast.withAsleep(true).withWakeDelay(Duration.ofSeconds(60)));
+        sleepy = start(fast.withAsleep(true).withWakeDelay(Duration.ofMillis(300)));
         deadPort = SimulatorResource.unusedPort();
 
         Map<String, String> c = new HashMap<>();
@@ -82,6 +85,8 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
 
         coldPool(c, "cold", cold, "10s");
         coldPool(c, "frozen", frozen, "1s");
+        coldPool(c, "sleepy", sleepy, "10s");
+        model(c, "preferred-llama", "sleepy,backup");
         return c;
     }
 
