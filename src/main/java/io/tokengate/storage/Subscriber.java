@@ -18,12 +18,18 @@ import org.jboss.logging.Logger;
  * The dedicated pub/sub connection: connects on the first subscription, subscribes to every channel asked for,
  * and after losing the connection (Redis stopped, network cut) reconnects with exponential backoff (100 ms up to
  * 2 s) and subscribes again. Listeners run on the connection's event loop.
+ *
+ * <p>With Redis Cluster the connection is a cluster connection (one to every node) and {@code SUBSCRIBE} goes to
+ * one master: Cluster broadcasts every {@code PUBLISH} to all nodes, so that one subscription hears them all; the
+ * loss of any node's connection counts as lost. With Sentinel it reaches the current master, or (for the failover
+ * watch) a Sentinel.
  */
 final class Subscriber {
     private static final Logger LOG = Logger.getLogger(Subscriber.class);
     static final long MIN_BACKOFF_MILLIS = 100;
     static final long MAX_BACKOFF_MILLIS = 2000;
 
+    private final String name;
     private final Vertx vertx;
     private final Redis client;
     private final Map<String, List<Consumer<String>>> channels = new ConcurrentHashMap<>();
@@ -32,7 +38,8 @@ final class Subscriber {
     private boolean closed;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
 
-    Subscriber(Vertx vertx, Redis client) {
+    Subscriber(String name, Vertx vertx, Redis client) {
+        this.name = name;
         this.vertx = vertx;
         this.client = client;
     }
@@ -47,6 +54,24 @@ final class Subscriber {
         }
     }
 
+    /**
+     * Drops the connection and subscribes again on a new one (after a Sentinel failover: the old one may still
+     * reach the demoted master).
+     */
+    synchronized void reconnect() {
+        if (closed) {
+            return;
+        }
+        if (connection != null) {
+            io.vertx.redis.client.RedisConnection gone = connection;
+            connection = null;
+            gone.close();
+        }
+        if (!channels.isEmpty()) {
+            connect();
+        }
+    }
+
     synchronized void close() {
         closed = true;
         if (connection != null) {
@@ -57,7 +82,7 @@ final class Subscriber {
     }
 
     private synchronized void connect() {
-        if (connecting || closed) {
+        if (connecting || closed || connection != null) {
             return;
         }
         connecting = true;
@@ -97,7 +122,7 @@ final class Subscriber {
 
     private synchronized void subscribed(Collection<String> names) {
         if (backoffMillis > MIN_BACKOFF_MILLIS) {
-            LOG.infof("redis pub/sub: subscribed again to %s", names);
+            LOG.infof("%s: subscribed again to %s", name, names);
         }
         backoffMillis = MIN_BACKOFF_MILLIS;
     }
@@ -118,7 +143,7 @@ final class Subscriber {
         }
         long delay = backoffMillis;
         if (delay == MIN_BACKOFF_MILLIS) {
-            LOG.warnf("redis pub/sub connection lost (%s); reconnecting", cause.getMessage());
+            LOG.warnf("%s connection lost (%s); reconnecting", name, cause.getMessage());
         }
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
         vertx.setTimer(delay, id -> connect());
@@ -134,7 +159,7 @@ final class Subscriber {
             try {
                 listener.accept(payload);
             } catch (RuntimeException e) {
-                LOG.warnf(e, "redis pub/sub listener failed on '%s'", payload);
+                LOG.warnf(e, "%s listener failed on '%s'", name, payload);
             }
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * one, otherwise the Redis 6.2 binary shipped in {@code com.github.codemonstur:embedded-redis} (extracted once per
  * JVM). No persistence. {@link #stop()} ends the process by its PID; {@link #restart()} starts a fresh server on
  * the same port (the data is gone, as after a real crash without persistence).
+ *
+ * <p>{@link #start(String...)} adds command-line options (e.g. {@code --cluster-enabled yes}, see
+ * {@link RedisCluster}); {@link #sentinel(String)} starts a Sentinel with the same binary (see {@link RedisSentinel}).
  */
 public final class RedisServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -30,10 +34,14 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Path dataDir;
+    private final List<String> leading;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(int port) throws IOException {
+    private RedisServer(int port, List<String> leading, List<String> options) throws IOException {
         this.port = port;
+        this.leading = List.copyOf(leading);
+        this.options = List.copyOf(options);
         this.log = Files.createTempFile("tokengate-redis-" + port + "-", ".log");
         this.dataDir = Files.createTempDirectory("tokengate-redis-data-" + port + "-");
         log.toFile().deleteOnExit();
@@ -42,8 +50,36 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port and returns once it answers PING. */
     public static RedisServer start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * Starts a server on a free loopback port with {@code options} after the defaults (so they win), e.g.
+     * {@code "--cluster-enabled", "yes"}; relative paths in them are inside the server's own {@link #dataDir()}.
+     */
+    public static RedisServer start(String... options) {
+        return launched(List.of(), List.of(options));
+    }
+
+    /**
+     * Starts a Redis Sentinel ({@code redis-server <config file> --sentinel}) on a free loopback port; {@code config}
+     * is the text of its configuration file (e.g. {@code sentinel monitor mymaster 127.0.0.1 6379 1}), written to a
+     * file the Sentinel may rewrite.
+     */
+    public static RedisServer sentinel(String config) {
         try {
-            RedisServer server = new RedisServer(freePort());
+            Path dir = Files.createTempDirectory("tokengate-sentinel-");
+            Path file = dir.resolve("sentinel.conf");
+            Files.writeString(file, config);
+            return launched(List.of(file.toString()), List.of("--sentinel"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the sentinel configuration", e);
+        }
+    }
+
+    private static RedisServer launched(List<String> leading, List<String> options) {
+        try {
+            RedisServer server = new RedisServer(freePort(), leading, options);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -53,6 +89,25 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's working directory ({@code --dir}): its AOF, a cluster node's {@code nodes.conf}. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Sends one command over a plain socket and returns the reply (see {@link Resp}). */
+    public Object call(Object... args) {
+        return Resp.call(port, args);
+    }
+
+    /** What the server wrote to its log so far (for failure messages). */
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** {@code redis://127.0.0.1:<port>}. */
@@ -135,9 +190,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void launch() throws IOException {
-        List<String> command = List.of(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>();
+        command.add(binary().toString());
+        command.addAll(leading);
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", dataDir.toString(),
-                "--daemonize", "no"); // durable like production: data survives stop() / restart()
+                "--daemonize", "no")); // durable like production: data survives stop() / restart()
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();
