@@ -19,6 +19,9 @@
 #   TOKENGATE_API_KEY=sk-... infra/loadtest/bench.sh --url https://gw.example.com --model my-model
 #   infra/loadtest/bench.sh --url https://gw.example.com --api-key sk-... --model my-model \
 #       --rate 50 --duration 60 --stream-share 0.3 --prompt-tokens 200 --max-tokens 100 --saturate
+#
+# Cold start with and without the JDK AOT cache (runs infra/loadtest/coldstart.sh; see its --help):
+#   infra/loadtest/bench.sh --coldstart
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -848,6 +851,7 @@ remote_mode() {
 # ==================================================================================================
 
 main() {
+    [[ ${1:-} == --coldstart ]] && { shift; exec "$SCRIPT_DIR/coldstart.sh" "$@"; }
     exec {STDOUT_FD}>&1 {STDERR_FD}>&2
     trap cleanup EXIT
     trap 'exit 130' INT
