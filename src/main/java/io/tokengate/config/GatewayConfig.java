@@ -297,6 +297,13 @@ public interface GatewayConfig {
         /** Upper bound for the time a backend's 429 {@code Retry-After} takes it out. */
         @WithDefault("60s")
         Duration maxRetryAfter();
+
+        /**
+         * Most of a pool (percent of its endpoints) that passive ejection may take out at once; a pool's only
+         * endpoint is therefore never ejected for failures (its breaker and health checks still apply).
+         */
+        @WithDefault("50")
+        int maxEjectedPercent();
     }
 
     /**

@@ -33,7 +33,7 @@ public record PoolSpec(String name, List<EndpointSpec> endpoints, Optional<Strin
             int unhealthyThreshold) {}
 
     /** Passive ejection. */
-    public record Ejection(int consecutiveFailures, Duration duration, Duration maxRetryAfter) {}
+    public record Ejection(int consecutiveFailures, Duration duration, Duration maxRetryAfter, int maxEjectedPercent) {}
 
     /** The wake action of a pool scaled to zero; {@code tokenRef} is resolved at each call. */
     public record Wake(String url, String method, String contentType, Optional<String> body,

@@ -119,8 +119,12 @@ public final class RouteTableCompiler {
     }
 
     private static PoolSpec.Ejection ejection(String key, GatewayConfig.EjectionConfig e) {
+        if (e.maxEjectedPercent() < 0 || e.maxEjectedPercent() > 100) {
+            throw new InvalidConfigException(key + ".max-ejected-percent", "must be in [0, 100], was " + e.maxEjectedPercent());
+        }
         return new PoolSpec.Ejection(positive(key + ".consecutive-failures", e.consecutiveFailures()),
-                positive(key + ".duration", e.duration()), positive(key + ".max-retry-after", e.maxRetryAfter()));
+                positive(key + ".duration", e.duration()), positive(key + ".max-retry-after", e.maxRetryAfter()),
+                e.maxEjectedPercent());
     }
 
     private static Optional<PoolSpec.Wake> wake(String key, GatewayConfig.WakeConfig w) {

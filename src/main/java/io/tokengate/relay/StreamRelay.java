@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
  * never with a clean-looking end.
  */
 final class StreamRelay {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StreamRelay.class);
     private final Exchange exchange;
     private final ParsedRequest request;
     private final UpstreamResponse upstream;
@@ -130,7 +131,7 @@ final class StreamRelay {
     }
 
     private void broken(Throwable cause) {
-        if (done) {
+        if (done || exchange.clientGone()) {
             return;
         }
         upstream.broke();
@@ -144,6 +145,7 @@ final class StreamRelay {
             return;
         }
         done = true; // first: cancelling the upstream fires its exception handler, which must find us done
+        LOG.debugf("request %s: stream ended early: %s", exchange.requestId(), error);
         ErrorBody body = ErrorCatalog.describe(error);
         upstream.cancel();
         out.write(body.toSseEvent());
@@ -152,6 +154,7 @@ final class StreamRelay {
 
     private void clientGone() {
         if (!done) {
+            done = true; // first: the reset below fires the upstream's exception handler, which is not a backend fault
             upstream.cancel();
             complete(499, "client_closed_request");
         }

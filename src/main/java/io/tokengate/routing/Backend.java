@@ -28,12 +28,17 @@ public final class Backend {
     private volatile long breakerOpenedNanos;
     private volatile Boolean healthy; // null: not probed yet (taken as healthy)
     private int probeStreak; // prober thread only: >0 successes in a row, <0 failures in a row
+    private java.util.List<Backend> siblings = java.util.List.of(this); // the pool's endpoints, this one included
 
     Backend(PoolSpec pool, EndpointSpec endpoint, int index, RoutingMetrics metrics) {
         this.pool = pool;
         this.endpoint = endpoint;
         this.index = index;
         this.metrics = metrics;
+    }
+
+    void siblings(java.util.List<Backend> all) {
+        this.siblings = all;
     }
 
     public PoolSpec pool() {
@@ -119,13 +124,22 @@ public final class Backend {
         consecutiveFailures.set(0);
     }
 
-    /** A request failed here (5xx, connection error, timeout, broken stream): passive ejection counts it. */
+    /**
+     * A request failed here (5xx, connection error, timeout, broken stream): passive ejection counts it. An
+     * endpoint is not ejected when that would take out more than {@code ejection.max-ejected-percent} of its pool
+     * (so a pool's only endpoint is never ejected this way: its breaker and health checks still apply).
+     */
     public void failed() {
         if (consecutiveFailures.incrementAndGet() >= pool.ejection().consecutiveFailures()) {
             consecutiveFailures.set(0);
-            ejectFor(pool.ejection().duration(), "consecutive_failures");
+            long now = System.nanoTime();
+            long ejected = siblings.stream().filter(b -> b != this && b.ejected(now)).count();
+            if ((ejected + 1) * 100 <= (long) pool.ejection().maxEjectedPercent() * siblings.size()) {
+                ejectFor(pool.ejection().duration(), "consecutive_failures");
+            }
         }
     }
+
 
     /** The backend answered 429: out of rotation for its {@code Retry-After} (bounded by configuration). */
     public void overloaded(long retryAfterSeconds) {

@@ -29,7 +29,9 @@ public class Backends {
                 byEndpoint.put(b.endpoint().id(), b);
                 metrics.register(b);
             }
-            byPool.put(pool.name(), List.copyOf(backends));
+            List<Backend> siblings = List.copyOf(backends);
+            siblings.forEach(b -> b.siblings(siblings));
+            byPool.put(pool.name(), siblings);
         }
     }
 

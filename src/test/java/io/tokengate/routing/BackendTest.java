@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Availability of one endpoint: ejection, breaker, active health. */
 class BackendTest {
-    private final Backend b = BalancerTest.pool(PoolSpec.Balancer.LEAST_IN_FLIGHT, 1).get(0);
+    private final List<Backend> pair = BalancerTest.pool(PoolSpec.Balancer.LEAST_IN_FLIGHT, 1, 1);
+    private final Backend b = pair.get(0);
 
     @Test
     void consecutiveFailuresEjectAndASuccessResetsTheCount() {
@@ -21,6 +22,23 @@ class BackendTest {
         b.failed();
         assertThat(b.available(System.nanoTime())).isFalse();
         assertThat(b.nanosUntilAvailable(System.nanoTime())).isGreaterThan(9_000_000_000L);
+    }
+
+    @Test
+    void passiveEjectionNeverTakesOutMoreThanHalfThePool() {
+        for (int i = 0; i < 3; i++) {
+            b.failed();
+        }
+        assertThat(b.ejected(System.nanoTime())).as("1 of 2 is 50%: allowed").isTrue();
+        for (int i = 0; i < 3; i++) {
+            pair.get(1).failed();
+        }
+        assertThat(pair.get(1).ejected(System.nanoTime())).as("the second of two would be 100%").isFalse();
+        Backend only = BalancerTest.pool(PoolSpec.Balancer.LEAST_IN_FLIGHT, 1).get(0);
+        for (int i = 0; i < 9; i++) {
+            only.failed();
+        }
+        assertThat(only.available(System.nanoTime())).as("a pool's only endpoint is never ejected for failures").isTrue();
     }
 
     @Test

@@ -103,6 +103,33 @@ class ResilienceTest {
     }
 
     @Test
+    void clientsHangingUpMidStreamDoNotCountAgainstTheBackend() throws Exception {
+        double closedBefore = clientClosed();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<java.io.InputStream> stream = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(Gateway.baseUrl() + "/v1/chat/completions")).header("content-type", "application/json")
+                    .header("authorization", "Bearer " + Gateway.DEMO_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(body("lif-llama", true, ",\"sim\":{\"itl_ms\":50,\"output_tokens\":40}")))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.body().read()).isPositive();
+            stream.body().close(); // hang up mid-stream
+        }
+        await(() -> clientClosed() >= closedBefore + 6, Duration.ofSeconds(3)); // recorded as 499, not stream_interrupted
+        long now = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertThat(backends.endpoint("lif/" + i).ejected(now)).as("lif/" + i).isFalse();
+        }
+    }
+
+    /** Requests of lif-llama that ended with the client gone (status class 4xx: 499), from /q/metrics. */
+    private static double clientClosed() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "tokengate_requests_total\\{endpoint=\"chat\",model=\"lif-llama\",status_class=\"4xx\",tenant=\"demo\"} (\\S+)")
+                .matcher(Gateway.request("GET", "/q/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void slowFirstTokenMovesToTheFallbackPoolWithinTheTimeoutAndAMargin() throws Exception {
         FleetResource.slow.setLatencies(Duration.ofSeconds(3), Duration.ofMillis(1));
         for (boolean stream : new boolean[] {false, true}) {
