@@ -1,5 +1,6 @@
 package io.tokengate.observability;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -11,6 +12,7 @@ import io.tokengate.relay.Outcome;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Per-request metrics, recorded once when a request ends, with OpenTelemetry GenAI semantic-convention names:
@@ -26,6 +28,7 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final RouteTable routes;
     private final boolean enabled;
+    private final java.util.concurrent.ConcurrentHashMap<Key, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public GatewayMetrics(MeterRegistry registry, RouteTable routes, io.tokengate.config.GatewayConfig config) {
@@ -40,55 +43,132 @@ public class GatewayMetrics {
             return;
         }
         long now = System.nanoTime();
-        String operation = operation(endpoint);
         String tenant = exchange.caller() == null ? "anonymous" : exchange.caller().tenant();
         String model = exchange.model() != null && routes.model(exchange.model()).isPresent() ? exchange.model() : "unknown";
         String pool = o.endpoint() == null ? "none" : o.endpoint().substring(0, o.endpoint().lastIndexOf('/'));
-        String statusClass = (o.status() / 100) + "xx";
+        Meters m = meters.computeIfAbsent(new Key(endpoint, tenant, model, pool, o.status() / 100,
+                o.errorCode() == null ? "none" : o.errorCode()), this::create);
         long duration = now - exchange.startNanos();
-
-        Timer.builder("gen_ai.client.operation.duration").description("Duration of GenAI operations through the gateway")
-                .tags(Tags.of("gen_ai.operation.name", operation, "gen_ai.request.model", model, "tenant", tenant,
-                        "pool", pool, "status_class", statusClass, "error.type", o.errorCode() == null ? "none" : o.errorCode()))
-                .serviceLevelObjectives(seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
-                .register(registry).record(duration, java.util.concurrent.TimeUnit.NANOSECONDS);
+        m.duration.record(duration, TimeUnit.NANOSECONDS);
         if (o.usage().promptTokens() > 0 || o.usage().completionTokens() > 0) {
-            tokens(operation, model, tenant, pool, "input").record(o.usage().promptTokens());
-            if (endpoint != Endpoint.EMBEDDINGS) {
-                tokens(operation, model, tenant, pool, "output").record(o.usage().completionTokens());
+            m.input.record(o.usage().promptTokens());
+            if (m.output != null) {
+                m.output.record(o.usage().completionTokens());
             }
         }
         if (o.upstreamNanos() > 0) {
-            Timer.builder("tokengate.gateway.overhead")
-                    .description("Time a request spent in the gateway, excluding the answering backend")
-                    .tags("tenant", tenant, "endpoint", operation)
-                    .serviceLevelObjectives(seconds(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1))
-                    .register(registry).record(Math.max(0, duration - o.upstreamNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            m.overhead.record(Math.max(0, duration - o.upstreamNanos()), TimeUnit.NANOSECONDS);
         }
-        if (o.status() == 200 && o.upstreamNanos() > 0 && endpoint != Endpoint.EMBEDDINGS) {
-            long ttft = o.firstByteNanos() - exchange.startNanos();
-            Timer.builder("gen_ai.server.time_to_first_token").description("Time to the first token (the first byte relayed)")
-                    .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "pool", pool)
-                    .serviceLevelObjectives(seconds(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-                    .register(registry).record(Math.max(0, ttft), java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (o.status() == 200 && o.upstreamNanos() > 0 && m.ttft != null) {
+            m.ttft.record(Math.max(0, o.firstByteNanos() - exchange.startNanos()), TimeUnit.NANOSECONDS);
             int out = o.usage().completionTokens();
             if (out > 1 && now > o.firstByteNanos()) {
-                Timer.builder("gen_ai.server.time_per_output_token").description("Decode time per output token after the first")
-                        .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "pool", pool)
-                        .serviceLevelObjectives(seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25))
-                        .register(registry).record((now - o.firstByteNanos()) / (out - 1), java.util.concurrent.TimeUnit.NANOSECONDS);
+                m.perToken.record((now - o.firstByteNanos()) / (out - 1), TimeUnit.NANOSECONDS);
             }
         }
-        // last, so a scraper that sees the request counted sees all of its meters
-        registry.counter("tokengate.requests", "tenant", tenant, "model", model, "endpoint", operation,
-                "status_class", statusClass).increment();
+        m.requests.increment(); // last, so a scraper that sees the request counted sees all of its meters
+    }
+
+    /** The label values of one request (hand-written equals/hashCode: this runs for every request). */
+    private static final class Key {
+        final Endpoint endpoint;
+        final String tenant;
+        final String model;
+        final String pool;
+        final int statusClass;
+        final String errorType;
+        final int hash;
+
+        Key(Endpoint endpoint, String tenant, String model, String pool, int statusClass, String errorType) {
+            this.endpoint = endpoint;
+            this.tenant = tenant;
+            this.model = model;
+            this.pool = pool;
+            this.statusClass = statusClass;
+            this.errorType = errorType;
+            int h = endpoint.hashCode();
+            h = 31 * h + tenant.hashCode();
+            h = 31 * h + model.hashCode();
+            h = 31 * h + pool.hashCode();
+            h = 31 * h + statusClass;
+            this.hash = 31 * h + errorType.hashCode();
+        }
+
+        Endpoint endpoint() {
+            return endpoint;
+        }
+
+        String tenant() {
+            return tenant;
+        }
+
+        String model() {
+            return model;
+        }
+
+        String pool() {
+            return pool;
+        }
+
+        int statusClass() {
+            return statusClass;
+        }
+
+        String errorType() {
+            return errorType;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.endpoint == endpoint && k.statusClass == statusClass
+                    && k.tenant.equals(tenant) && k.model.equals(model) && k.pool.equals(pool)
+                    && k.errorType.equals(errorType);
+        }
+    }
+
+    /** The meters of one label combination, built once (a registry lookup per request costs more than the recording). */
+    private record Meters(Timer duration, DistributionSummary input, DistributionSummary output, Timer overhead,
+            Timer ttft, Timer perToken, Counter requests) {}
+
+    private Meters create(Key k) {
+        String operation = operation(k.endpoint());
+        String statusClass = k.statusClass() + "xx";
+        boolean generates = k.endpoint() != Endpoint.EMBEDDINGS;
+        Timer duration = Timer.builder("gen_ai.client.operation.duration").description("Duration of GenAI operations through the gateway")
+                .tags(Tags.of("gen_ai.operation.name", operation, "gen_ai.request.model", k.model(), "tenant", k.tenant(),
+                        "pool", k.pool(), "status_class", statusClass, "error.type", k.errorType()))
+                .distributionStatisticBufferLength(1).serviceLevelObjectives(seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)).register(registry);
+        Timer overhead = Timer.builder("tokengate.gateway.overhead")
+                .description("Time a request spent in the gateway, excluding the answering backend")
+                .tags("tenant", k.tenant(), "endpoint", operation)
+                .distributionStatisticBufferLength(1).serviceLevelObjectives(seconds(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1))
+                .register(registry);
+        Timer ttft = !generates ? null : Timer.builder("gen_ai.server.time_to_first_token")
+                .description("Time to the first token (the first byte relayed)")
+                .tags("gen_ai.operation.name", operation, "gen_ai.request.model", k.model(), "pool", k.pool())
+                .distributionStatisticBufferLength(1).serviceLevelObjectives(seconds(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)).register(registry);
+        Timer perToken = !generates ? null : Timer.builder("gen_ai.server.time_per_output_token")
+                .description("Decode time per output token after the first")
+                .tags("gen_ai.operation.name", operation, "gen_ai.request.model", k.model(), "pool", k.pool())
+                .distributionStatisticBufferLength(1).serviceLevelObjectives(seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25)).register(registry);
+        Counter requests = Counter.builder("tokengate.requests").description("Requests by outcome")
+                .tags("tenant", k.tenant(), "model", k.model(), "endpoint", operation, "status_class", statusClass)
+                .register(registry);
+        return new Meters(duration, tokens(operation, k.model(), k.tenant(), k.pool(), "input"),
+                generates ? tokens(operation, k.model(), k.tenant(), k.pool(), "output") : null, overhead, ttft, perToken,
+                requests);
     }
 
     private DistributionSummary tokens(String operation, String model, String tenant, String pool, String type) {
         return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per request, input and output")
                 .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "gen_ai.token.type", type,
                         "tenant", tenant, "pool", pool)
-                .serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
+                .distributionStatisticBufferLength(1).serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
     }
 
     /** The GenAI operation name of an endpoint. */

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The spans of one request: a child span per pipeline stage (match, authenticate, parse, admit, route, dispatch,
  * relay, settle) under the request's server span, GenAI attributes on the relay span, and the W3C trace context
- * to send upstream. With tracing off (the SDK disabled, the default) every span is a no-op.
+ * to send upstream. Requests that are not sampled (and all of them with tracing off, the default) get no stage
+ * spans at all, only the propagated context, so they pay for no span work.
  */
 public final class RequestTrace {
     static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
@@ -32,6 +33,7 @@ public final class RequestTrace {
     private final Exchange exchange;
     private final Context parent;
     private final Span own; // a request span of our own when no server span is current (else null)
+    private final boolean sampled; // stage spans only for sampled requests (tracing off: none at all)
 
     RequestTrace(Tracer tracer, TextMapPropagator propagator, Exchange exchange) {
         this.tracer = tracer;
@@ -44,6 +46,10 @@ public final class RequestTrace {
         } else {
             this.own = tracer.spanBuilder("POST " + exchange.endpoint().path()).setSpanKind(SpanKind.SERVER).startSpan();
             this.parent = current.with(own);
+        }
+        this.sampled = Span.fromContext(parent).getSpanContext().isSampled();
+        if (!sampled) {
+            return;
         }
         long matchedEpochNanos = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - exchange.startNanos());
         tracer.spanBuilder("match").setParent(parent).setStartTimestamp(matchedEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
@@ -63,6 +69,9 @@ public final class RequestTrace {
 
     /** As {@link #stage(String, Supplier)}, handing the span to the stage (for attributes and propagation). */
     public <T> Uni<T> stage(String name, Function<Span, Uni<T>> work) {
+        if (!sampled) {
+            return work.apply(Span.fromContext(parent)); // unsampled: no child spans; the context still propagates
+        }
         return Uni.createFrom().deferred(() -> {
             Span span = tracer.spanBuilder(name).setParent(parent).startSpan();
             return work.apply(span)
@@ -73,6 +82,10 @@ public final class RequestTrace {
 
     /** A synchronous stage (settle). */
     public void run(String name, Runnable work) {
+        if (!sampled) {
+            work.run();
+            return;
+        }
         Span span = tracer.spanBuilder(name).setParent(parent).startSpan();
         try {
             work.run();
@@ -83,14 +96,17 @@ public final class RequestTrace {
 
     /** W3C trace context headers ({@code traceparent}, {@code tracestate}) for a call made within {@code span}. */
     public Map<String, String> headers(Span span) {
+        if (!span.getSpanContext().isValid()) {
+            return Map.of(); // tracing off
+        }
         Map<String, String> headers = new LinkedHashMap<>(2);
         propagator.inject(parent.with(span), headers, (carrier, key, value) -> carrier.put(key, value));
         return headers;
     }
 
-    /** GenAI attributes of what was delivered. */
-    public static void describe(Span span, String operation, String model, Outcome o) {
-        if (!span.isRecording()) {
+    /** GenAI attributes of what was delivered (on the relay span; nothing when not sampled). */
+    public void describe(Span span, String operation, String model, Outcome o) {
+        if (!sampled || !span.isRecording()) {
             return;
         }
         span.setAttribute(OPERATION, operation).setAttribute(MODEL, model)

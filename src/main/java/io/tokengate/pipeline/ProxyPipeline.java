@@ -105,7 +105,7 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                 }))
                 .chain(upstream -> trace.stage("relay", span -> relay.relay(exchange, request, upstream, // 7 relay
                                 budget.allowance(reservation))
-                        .invoke(outcome -> RequestTrace.describe(span, GatewayMetrics.operation(exchange.endpoint()),
+                        .invoke(outcome -> trace.describe(span, GatewayMetrics.operation(exchange.endpoint()),
                                 request.model(), outcome)))
                         .eventually(upstream::release));
     }
