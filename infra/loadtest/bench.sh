@@ -455,6 +455,11 @@ saturation() { # target(direct|gateway|governed) port kind(plain|stream)
     gw1=$(cpu_ticks "$pid")
     [[ $target == governed ]] && rd1=$(cpu_ticks "$REDIS_PID")
     line=$(grep '^BENCH_RESULT' "$BENCH_DIR/wrk-$target-$kind.txt")
+    if [[ $target != direct ]]; then # the gateway's own account of the run: requests by status and error code
+        curl -s "http://127.0.0.1:$port/q/metrics" \
+            | grep -E '^(tokengate_requests_total|gen_ai_client_operation_duration_seconds_count|tokengate_upstream_|tokengate_limits_store)' \
+            >"$BENCH_DIR/metrics-$target-$kind.txt" || true
+    fi
 
     n=$(kv "$line" requests)
     local p="$target.sat.$kind"

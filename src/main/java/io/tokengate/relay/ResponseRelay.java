@@ -34,7 +34,7 @@ public class ResponseRelay {
             out.end(upstream.head());
         }
         return new Outcome(exchange.clientGone() ? 499 : upstream.status(), upstream.usage(),
-                upstream.status() >= 400 ? "upstream_" + upstream.status() : null,
+                exchange.clientGone() ? "client_closed_request" : upstream.status() >= 400 ? "upstream_" + upstream.status() : null,
                 upstream.candidate().endpoint().id(), upstream.attempts(), System.nanoTime(),
                 upstream.answeredNanos() - upstream.sentNanos(),
                 upstream.status() == 200 ? io.tokengate.protocol.FinishReason.find(upstream.head().getBytes(), 0,

@@ -27,6 +27,7 @@ public final class Backend {
     private volatile BreakerState breaker = BreakerState.CLOSED;
     private volatile long breakerOpenedNanos;
     private volatile Boolean healthy; // null: not probed yet (taken as healthy)
+    private volatile long lastSuccessNanos = System.nanoTime() - (1L << 62);
     private int probeStreak; // prober thread only: >0 successes in a row, <0 failures in a row
     private java.util.List<Backend> siblings = java.util.List.of(this); // the pool's endpoints, this one included
 
@@ -122,6 +123,7 @@ public final class Backend {
     /** A request got a good answer here. */
     public void succeeded() {
         consecutiveFailures.set(0);
+        lastSuccessNanos = System.nanoTime();
     }
 
     /**
@@ -165,8 +167,15 @@ public final class Backend {
         }
     }
 
-    /** One active probe's result; applies the healthy/unhealthy thresholds. Returns true when health changed. */
+    /**
+     * One active probe's result; applies the healthy/unhealthy thresholds. Returns true when health changed. A
+     * failed probe while real requests succeeded here within the last probe interval counts as a success: the
+     * probe (e.g. timed out on a saturated machine) is wrong, not the backend that is answering traffic.
+     */
     public boolean probe(boolean ok) {
+        if (!ok && healthy() && System.nanoTime() - lastSuccessNanos < pool.health().interval().toNanos()) {
+            ok = true;
+        }
         probeStreak = ok ? Math.max(1, probeStreak + 1) : Math.min(-1, probeStreak - 1);
         Boolean before = healthy;
         if (before == null) {

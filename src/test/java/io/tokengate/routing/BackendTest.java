@@ -60,6 +60,15 @@ class BackendTest {
     }
 
     @Test
+    void aFailedProbeWhileRealTrafficSucceedsDoesNotTakeItOut() {
+        assertThat(b.probe(true)).isTrue();
+        b.succeeded();
+        b.probe(false);
+        b.probe(false);
+        assertThat(b.healthy()).as("traffic succeeded within the probe interval").isTrue();
+    }
+
+    @Test
     void healthThresholdsApplyAfterTheFirstVerdict() {
         assertThat(b.healthy()).isTrue();
         assertThat(b.probe(false)).isTrue(); // first verdict counts at once
