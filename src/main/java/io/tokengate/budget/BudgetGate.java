@@ -75,9 +75,15 @@ public class BudgetGate {
             case GatewayError.StoreUnavailable s -> "store_unavailable";
             default -> "error";
         };
-        meters.counter("tokengate.admission.decisions", "tenant", request.caller().tenant(),
-                "decision", failure == null ? "admitted" : "rejected", "reason", reason).increment();
+        decisions.computeIfAbsent(request.caller().tenant(), t -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(reason, r -> meters.counter("tokengate.admission.decisions", "tenant",
+                        request.caller().tenant(), "decision", failure == null ? "admitted" : "rejected", "reason", r))
+                .increment();
     }
+
+    /** Admission counters by tenant and reason, built once (a registry lookup per request costs more). */
+    private final java.util.Map<String, java.util.Map<String, io.micrometer.core.instrument.Counter>> decisions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A reserve that failed on the store may still run there late: settling it (idempotent) cancels that. */
     private void cancelLateReserve(String id, java.util.List<LimitScope> scopes, long tokens) {
