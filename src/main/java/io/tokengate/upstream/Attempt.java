@@ -36,6 +36,7 @@ final class Attempt {
     private boolean cancelled;
     private boolean responded;
     private boolean holding;
+    private boolean answered;
     private long sentNanos;
 
     /** {@code adopt}: the planner already took this endpoint's in-flight slot for the request (first attempt). */
@@ -69,8 +70,11 @@ final class Attempt {
         }).onCancellation().invoke(() -> context.runOnContext(v -> abandon())); // the guard's first-byte timeout
     }
 
-    /** The client went away: abandon this attempt and stop the backend's work. */
+    /** The client went away: abandon this attempt and stop the backend's work (nothing to stop once answered). */
     void cancel() {
+        if (answered) {
+            return; // a complete plain answer: the exchange with the backend is over, its connection stays reusable
+        }
         if (emitter != null && !cancelled) {
             emitter.fail(new GatewayFailure(new GatewayError.ClientClosed()));
         }
@@ -164,6 +168,7 @@ final class Attempt {
                 return;
             }
             watchdog.stop();
+            answered = true;
             Buffer body = ar.result();
             try {
                 Usage usage = response.statusCode() == 200
