@@ -118,8 +118,8 @@ final class Attempt {
             req.reset();
             return;
         }
-        long total = candidate.pool().totalTimeout().toNanos(); // the first byte is the guard's timeout
-        watchdog = new Watchdog(vertx, total, candidate.pool().idleTimeout().toNanos(), total, req::reset);
+        watchdog = new Watchdog(vertx, candidate.pool().idleTimeout().toNanos(), candidate.pool().totalTimeout().toNanos(),
+                req::reset);
         req.exceptionHandler(this::fail);
         sentNanos = System.nanoTime();
         req.send(request.upstreamBody(candidate.upstreamModel())).onComplete(ar -> {

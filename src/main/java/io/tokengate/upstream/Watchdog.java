@@ -3,14 +3,14 @@ package io.tokengate.upstream;
 import io.vertx.core.Vertx;
 
 /**
- * The timeouts of one upstream attempt on a single timer: first token (streams) or total (plain responses)
- * until the first chunk, then idle-between-chunks, always bounded by total. On expiry it runs the action
- * (which resets the upstream request) and remembers which limit fired.
+ * The timeouts of one upstream attempt after its first byte, on a single timer: idle between chunks once chunks
+ * flow, always bounded by total. (The time to the first byte is the endpoint guard's timeout, see
+ * {@link EndpointGuards}.) On expiry it runs the action (which resets the upstream request) and remembers which
+ * limit fired.
  */
 public final class Watchdog {
     private final Vertx vertx;
     private final long startNanos;
-    private final long firstTokenNanos;
     private final long idleNanos;
     private final long totalNanos;
     private final Runnable onExpiry;
@@ -18,14 +18,13 @@ public final class Watchdog {
     private long timerId = -1;
     private String expired;
 
-    Watchdog(Vertx vertx, long firstTokenNanos, long idleNanos, long totalNanos, Runnable onExpiry) {
+    Watchdog(Vertx vertx, long idleNanos, long totalNanos, Runnable onExpiry) {
         this.vertx = vertx;
         this.startNanos = System.nanoTime();
-        this.firstTokenNanos = firstTokenNanos;
         this.idleNanos = idleNanos;
         this.totalNanos = totalNanos;
         this.onExpiry = onExpiry;
-        arm(firstTokenNanos);
+        arm(totalNanos);
     }
 
     /** A chunk arrived: from now on the idle limit applies. */
@@ -41,7 +40,7 @@ public final class Watchdog {
         }
     }
 
-    /** Which limit fired ({@code "first token"}, {@code "idle"}, {@code "total"}), or null. */
+    /** Which limit fired ({@code "idle"}, {@code "total"}), or null. */
     public String expired() {
         return expired;
     }
@@ -53,14 +52,13 @@ public final class Watchdog {
     private void check() {
         long now = System.nanoTime();
         long totalLeft = startNanos + totalNanos - now;
-        long phaseLeft = lastChunkNanos < 0 ? startNanos + firstTokenNanos - now : lastChunkNanos + idleNanos - now;
-        long left = Math.min(totalLeft, phaseLeft);
+        long left = lastChunkNanos < 0 ? totalLeft : Math.min(totalLeft, lastChunkNanos + idleNanos - now);
         if (left > 0) {
             arm(left);
             return;
         }
         timerId = -1;
-        expired = totalLeft <= 0 ? "total" : lastChunkNanos < 0 ? "first token" : "idle";
+        expired = totalLeft <= 0 ? "total" : "idle";
         onExpiry.run();
     }
 }
