@@ -3,14 +3,14 @@ package io.tokengate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
-import io.tokengate.storage.RedisConnection;
 import io.tokengate.storage.RedisConnection.Script;
 import io.tokengate.tenant.Limits;
 import io.tokengate.tenant.Limits.Period;
 import io.tokengate.tenant.Limits.TokenBudget;
 import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.tokengate.storage.RedisTopology;
+import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
  * The limit store contract against a real Redis server (one per class) and two replicas (two connections, two
  * Vert.x instances), plus what only Redis has: the key layout and TTLs, the versioned scripts, and outages.
  */
-class RedisLimitStoreTest extends LimitStoreContract {
-    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
+class RedisLimitStoreTest extends RedisLimitStoreContract {
     static final Script CALENDAR = Script.of("tg_test_calendar", LimitScripts.read("limits.lua") + """
 
             local out = {}
@@ -45,54 +44,23 @@ class RedisLimitStoreTest extends LimitStoreContract {
             return out
             """);
     static RedisServer server;
-    static Vertx vertx;
-    static Vertx otherVertx;
-    static RedisConnection redis;
-    static RedisConnection other;
+    static RedisReplicas replicas;
 
     @BeforeAll
     static void startRedis() {
         server = RedisServer.start();
-        vertx = Vertx.vertx();
-        otherVertx = Vertx.vertx();
-        redis = new RedisConnection(vertx, server.url(), TIMEOUT);
-        other = new RedisConnection(otherVertx, server.url(), TIMEOUT);
+        replicas = new RedisReplicas(RedisTopology.standalone(server.url()));
     }
 
     @AfterAll
     static void stopRedis() {
-        redis.close();
-        other.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        otherVertx.close().toCompletionStage().toCompletableFuture().join();
+        replicas.close();
         server.stop();
     }
 
     @Override
-    LimitStore newStore() {
-        await(redis.send(Request.cmd(Command.FLUSHALL)));
-        return new RedisLimitStore(redis, LEASE);
-    }
-
-    @Override
-    LimitStore replica() {
-        return new RedisLimitStore(other, LEASE);
-    }
-
-    @Override
-    void elapse(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    @Override
-    long now() {
-        Response time = await(redis.send(Request.cmd(Command.TIME)));
-        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+    RedisReplicas replicas() {
+        return replicas;
     }
 
     @Test
@@ -142,7 +110,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
             instants.add(month.toEpochDay() * DAY - 1);
             instants.add(month.toEpochDay() * DAY);
         }
-        Response reply = await(redis.eval(CALENDAR, List.of(), instants.stream().map(String::valueOf).toList()));
+        Response reply = await(replicas.first().eval(CALENDAR, List.of(), instants.stream().map(String::valueOf).toList()));
 
         for (int i = 0; i < instants.size(); i++) {
             BudgetPeriod day = BudgetPeriod.of(Period.DAY, instants.get(i));
@@ -162,7 +130,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
 
         assertThat(hash("tg:{t:acme}:res:r-1")).isEqualTo(Map.of("s", "settled"));
         assertThat(pttl("tg:{t:acme}:res:r-1")).isBetween(1L, Retention.SETTLED_MILLIS);
-        assertThat(await(redis.send(Request.cmd(Command.EXISTS).arg("tg:{t:acme}:lim:tenant:conc"))).toInteger())
+        assertThat(await(replicas.first().send(Request.cmd(Command.EXISTS).arg("tg:{t:acme}:lim:tenant:conc"))).toInteger())
                 .isZero();
     }
 
@@ -174,7 +142,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
         extend("r-1", 1, tenant(tpm(10)));
         settle("r-1", 2, 1, tenant(tpm(10)));
 
-        Response exists = await(redis.send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
+        Response exists = await(replicas.first().send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
                 .arg(LimitScripts.EXTEND.sha1()).arg(LimitScripts.SETTLE.sha1())));
         assertThat(exists).extracting(Response::toInteger).containsExactly(1, 1, 1);
     }
@@ -184,7 +152,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
         Script v1 = Script.of("tg_test_v1_reply", "return {0, 2, 4, 5000, 10, 9, 6000, -1, -1, -1, -1, -1, -1, 600, 0, 60000}");
         List<LimitScope> scopes = List.of(tenant(new Limits(10L, null, null, new TokenBudget(5, Period.DAY))),
                 key(new Limits(null, 600L, null, null)));
-        assertThat(RedisLimitStore.decision(await(redis.eval(v1, List.of(), List.of())), scopes)).isEqualTo(
+        assertThat(RedisLimitStore.decision(await(replicas.first().eval(v1, List.of(), List.of())), scopes)).isEqualTo(
                 new LimitDecision(false, "key:k1", DenialReason.BUDGET, 5000, new RateLimitState(10, 9, 6000),
                         new RateLimitState(600, 0, 60000), null));
     }
@@ -196,7 +164,7 @@ class RedisLimitStoreTest extends LimitStoreContract {
         long started = System.nanoTime();
         assertThat(failure(store.reserve(id(), List.of(tenant), 1))).isInstanceOf(StoreUnavailable.class);
         assertThat(failure(store.settle(id(), List.of(tenant), 1, 0))).isInstanceOf(StoreUnavailable.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.multipliedBy(2).plusMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(RedisReplicas.TIMEOUT.multipliedBy(2).plusMillis(500));
 
         server.restart();
         String first = id();
@@ -229,18 +197,18 @@ class RedisLimitStoreTest extends LimitStoreContract {
     }
 
     private Map<String, String> hash(String key) {
-        Response reply = await(redis.send(Request.cmd(Command.HGETALL).arg(key)));
+        Response reply = await(replicas.first().send(Request.cmd(Command.HGETALL).arg(key)));
         Map<String, String> fields = new TreeMap<>();
         reply.getKeys().forEach(field -> fields.put(field, reply.get(field).toString()));
         return fields;
     }
 
     private long pttl(String key) {
-        return await(redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+        return await(replicas.first().send(Request.cmd(Command.PTTL).arg(key))).toLong();
     }
 
     private List<String> strings(Request request) {
-        Response reply = await(redis.send(request));
+        Response reply = await(replicas.first().send(request));
         return reply.stream().map(Response::toString).toList();
     }
 

@@ -2,15 +2,14 @@ package io.tokengate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.storage.RedisConnection;
 import io.tokengate.storage.RedisTopology;
+import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisCluster;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,38 +24,30 @@ import org.junit.jupiter.api.Test;
  * second store with its own client (single seed). Plus what Cluster adds: listings that read keys of every slot,
  * and change notifications that reach another replica's {@link TenantDirectory} through pub/sub across nodes.
  */
-class RedisClusterTenantStoreTest extends TenantStoreContract {
-    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
+class RedisClusterTenantStoreTest extends RedisTenantStoreContract {
     static RedisCluster cluster;
-    static Vertx vertx;
-    static RedisConnection one;
-    static RedisConnection two;
+    static RedisReplicas replicas;
 
     @BeforeAll
     static void startCluster() {
         cluster = RedisCluster.start();
-        vertx = Vertx.vertx();
-        one = new RedisConnection(vertx, RedisTopology.cluster(cluster.urls()), TIMEOUT);
-        two = new RedisConnection(vertx, RedisTopology.cluster(List.of(cluster.urls().get(2))), TIMEOUT);
+        replicas = new RedisReplicas(RedisTopology.cluster(cluster.urls()), RedisTopology.cluster(List.of(cluster.urls().get(2))));
     }
 
     @AfterAll
     static void stopCluster() {
-        one.close();
-        two.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        replicas.close();
         cluster.stop();
     }
 
     @Override
-    TenantStore newStore() {
-        cluster.flushAll();
-        return new RedisTenantStore(one, new ObjectMapper());
+    RedisReplicas replicas() {
+        return replicas;
     }
 
     @Override
-    TenantStore otherInstance() {
-        return new RedisTenantStore(two, new ObjectMapper());
+    void flush() {
+        cluster.flushAll(); // every master
     }
 
     @Test

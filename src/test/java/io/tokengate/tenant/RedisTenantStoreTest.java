@@ -2,10 +2,10 @@ package io.tokengate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.storage.RedisConnection;
+import io.tokengate.storage.RedisTopology;
+import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -20,38 +20,25 @@ import org.junit.jupiter.api.Test;
  * The tenant store contract against a real Redis server (one per class), plus what only Redis has: the stored
  * layout, stale index entries, and outages. "Another instance" is a second store with its own connection.
  */
-class RedisTenantStoreTest extends TenantStoreContract {
-    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
+class RedisTenantStoreTest extends RedisTenantStoreContract {
     static RedisServer server;
-    static Vertx vertx;
-    static RedisConnection one;
-    static RedisConnection two;
+    static RedisReplicas replicas;
 
     @BeforeAll
     static void startRedis() {
         server = RedisServer.start();
-        vertx = Vertx.vertx();
-        one = new RedisConnection(vertx, server.url(), TIMEOUT);
-        two = new RedisConnection(vertx, server.url(), TIMEOUT);
+        replicas = new RedisReplicas(RedisTopology.standalone(server.url()));
     }
 
     @AfterAll
     static void stopRedis() {
-        one.close();
-        two.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        replicas.close();
         server.stop();
     }
 
     @Override
-    TenantStore newStore() {
-        await(one.send(Request.cmd(Command.FLUSHALL)));
-        return new RedisTenantStore(one, new ObjectMapper());
-    }
-
-    @Override
-    TenantStore otherInstance() {
-        return new RedisTenantStore(two, new ObjectMapper());
+    RedisReplicas replicas() {
+        return replicas;
     }
 
     @Test
@@ -82,7 +69,7 @@ class RedisTenantStoreTest extends TenantStoreContract {
 
     @Test
     void takesOverAStaleOidcIndexEntry() {
-        await(one.send(Request.cmd(Command.SET).arg(OidcIndex.key(ACME_IDP)).arg("long-gone")));
+        await(replicas.first().send(Request.cmd(Command.SET).arg(OidcIndex.key(ACME_IDP)).arg("long-gone")));
 
         assertThat(await(store.tenantByIssuer(ACME_IDP.issuer(), ACME_IDP.audience()))).isEmpty();
         await(store.create(tenant("acme", ACME_IDP)));
@@ -96,13 +83,13 @@ class RedisTenantStoreTest extends TenantStoreContract {
         awaitSubscribed(store, seen);
 
         server.stop();
-        assertThat(await(one.ping())).isFalse();
+        assertThat(await(replicas.first().ping())).isFalse();
         assertUnavailableWithinTimeout(store.tenant("acme"));
         assertUnavailableWithinTimeout(store.create(tenant("acme", null)));
         assertUnavailableWithinTimeout(store.keys("acme"));
 
         server.restart();
-        assertThat(await(one.ping())).isTrue();
+        assertThat(await(replicas.first().ping())).isTrue();
         assertThat(await(store.tenant("acme"))).isEmpty();
         await(store.create(tenant("acme", null)));
         await(store.createKey(key("key000000001", "acme")));
@@ -118,8 +105,8 @@ class RedisTenantStoreTest extends TenantStoreContract {
         server.freeze();
         try {
             Duration took = assertUnavailableWithinTimeout(store.tenant("acme"));
-            assertThat(took).isGreaterThanOrEqualTo(TIMEOUT.minusMillis(50));
-            assertThat(await(one.ping())).isFalse();
+            assertThat(took).isGreaterThanOrEqualTo(RedisReplicas.TIMEOUT.minusMillis(50));
+            assertThat(await(replicas.first().ping())).isFalse();
         } finally {
             server.thaw();
         }
@@ -130,15 +117,15 @@ class RedisTenantStoreTest extends TenantStoreContract {
         long started = System.nanoTime();
         assertThat(failure(call)).isInstanceOf(TenantStore.StoreUnavailable.class);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertThat(took).isLessThan(TIMEOUT.plusMillis(500));
+        assertThat(took).isLessThan(RedisReplicas.TIMEOUT.plusMillis(500));
         return took;
     }
 
     private static String get(String key) {
-        return await(one.send(Request.cmd(Command.GET).arg(key))).toString();
+        return await(replicas.first().send(Request.cmd(Command.GET).arg(key))).toString();
     }
 
     private static List<String> members(String key) {
-        return await(one.send(Request.cmd(Command.SMEMBERS).arg(key))).stream().map(Object::toString).toList();
+        return await(replicas.first().send(Request.cmd(Command.SMEMBERS).arg(key))).stream().map(Object::toString).toList();
     }
 }
