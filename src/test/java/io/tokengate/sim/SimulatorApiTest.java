@@ -7,30 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Non-streaming routes: chat and text completions, embeddings, models, the control endpoints. */
-class SimulatorApiTest {
-
-    private static SimHttp sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimHttp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.sim.reset();
-    }
+class SimulatorApiTest extends SharedSimulatorTest {
 
     @Test
     void chatCompletionHasTheOpenAiShapeAndUsage() {

@@ -9,32 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Instance-wide controls: fail next N, fail all, hang all, live latencies, the in-flight gauge, reset. */
-class SimulatorControlsTest {
+class SimulatorControlsTest extends SharedSimulatorTest {
 
     private static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-
-    private static SimHttp sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimHttp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.sim.reset();
-    }
 
     @Test
     void failNextCountsDownThenRecovers() {

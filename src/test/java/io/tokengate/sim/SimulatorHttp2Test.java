@@ -9,33 +9,13 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** HTTP/2 over cleartext (prior knowledge and upgrade), as the gateway's h2c pools speak it, with a Vert.x client. */
-class SimulatorHttp2Test {
+class SimulatorHttp2Test extends SharedSimulatorTest {
 
     private static final String STREAM = """
             {"model":"m","stream":true,"messages":[{"role":"user","content":"x"}],"sim":{"output_tokens":3}}""";
-
-    private static SimHttp sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimHttp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.sim.reset();
-    }
 
     private static HttpClient client(boolean upgrade) {
         return sim.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)

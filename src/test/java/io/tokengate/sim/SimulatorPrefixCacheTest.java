@@ -5,33 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The prefix-cache counters: 64-byte blocks of the UTF-8 prompt, chained hashes, an LRU set. */
-class SimulatorPrefixCacheTest {
+class SimulatorPrefixCacheTest extends SharedSimulatorTest {
 
     /** 200 bytes: three full blocks and a partial one. */
     private static final String LONG = "The quick brown fox jumps over the lazy dog. ".repeat(4) + "0123456789abcdefghij";
-
-    private static SimHttp sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimHttp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.sim.reset();
-    }
 
     @Test
     void sameLongPromptTwiceIsOneHitOnAllItsBlocks() {

@@ -10,30 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Server-sent-event streams of chat and text completions. */
-class SimulatorStreamingTest {
-
-    private static SimHttp sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimHttp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.sim.reset();
-    }
+class SimulatorStreamingTest extends SharedSimulatorTest {
 
     @Test
     void chatStreamWithoutUsage() {
