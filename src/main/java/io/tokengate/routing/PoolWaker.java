@@ -66,21 +66,22 @@ public class PoolWaker {
 
     /** Wakes {@code pool} without waiting for it (a fallback pool serves meanwhile); once per cold episode. */
     void nudge(PoolSpec pool) {
+        wakeOnce(pool, System.nanoTime());
+    }
+
+    /** Fires the pool's wake action unless a wake is under way (one older than the deadline counts as lost). */
+    private void wakeOnce(PoolSpec pool, long now) {
         PoolSpec.Wake wake = pool.wake().orElseThrow();
-        long now = System.nanoTime();
-        boolean fire;
         synchronized (this) {
             Cold c = cold.computeIfAbsent(pool.name(), k -> new Cold());
-            fire = !c.waking || now - c.wokenAtNanos > wake.deadline().toNanos();
-            if (fire) {
-                c.waking = true;
-                c.wokenAtNanos = now;
+            if (c.waking && now - c.wokenAtNanos <= wake.deadline().toNanos()) {
+                return;
             }
+            c.waking = true;
+            c.wokenAtNanos = now;
         }
-        if (fire) {
-            fire(pool, wake);
-            onWake.accept(pool.name());
-        }
+        fire(pool, wake);
+        onWake.accept(pool.name());
     }
 
     /** The prober saw {@code pool} healthy again: its wake is over. */
@@ -94,7 +95,6 @@ public class PoolWaker {
     Uni<Void> await(String model, PoolSpec pool) {
         PoolSpec.Wake wake = pool.wake().orElseThrow();
         long start = System.nanoTime();
-        boolean fire;
         synchronized (this) {
             Cold c = cold.computeIfAbsent(pool.name(), k -> new Cold());
             if (c.waiting >= wake.queueSize()) {
@@ -102,16 +102,8 @@ public class PoolWaker {
                 return Uni.createFrom().failure(unavailable(model, "cold start queue full", wake));
             }
             c.waiting++;
-            fire = !c.waking || start - c.wokenAtNanos > wake.deadline().toNanos();
-            if (fire) {
-                c.waking = true;
-                c.wokenAtNanos = start;
-            }
         }
-        if (fire) {
-            fire(pool, wake);
-            onWake.accept(pool.name());
-        }
+        wakeOnce(pool, start);
         return Uni.createFrom().<Void>emitter(emitter -> poll(model, pool, wake, start, emitter))
                 .eventually(() -> left(pool));
     }
