@@ -5,7 +5,7 @@ import io.tokengate.auth.Authenticator;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
-import io.vertx.ext.web.RoutingContext;
+import io.tokengate.request.Credentials;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -29,7 +29,7 @@ public class AdminAuthFilter {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Uni<Response> authorize(ContainerRequestContext request, RoutingContext ctx) {
+    public Uni<Response> authorize(ContainerRequestContext request) {
         if (!request.getUriInfo().getPath().startsWith("/admin")) {
             return Uni.createFrom().nullItem();
         }
@@ -37,7 +37,7 @@ public class AdminAuthFilter {
         if (isAdminKey(Authenticator.bearer(authorization))) {
             return Uni.createFrom().nullItem();
         }
-        return authenticator.isAdminToken(ctx, authorization)
+        return authenticator.isAdminToken(new Credentials(authorization))
                 .map(admin -> admin ? null : AdminErrors.response(ErrorCatalog.describe(new GatewayError.Unauthenticated())));
     }
 

@@ -4,6 +4,7 @@ import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.TenantStore;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -29,7 +30,7 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
             case GatewayFailure f -> f.error();
             case TenantStore.Conflict c -> new GatewayError.Conflict(c.getMessage());
             case TenantStore.NotFound n -> new GatewayError.ResourceNotFound(n.getMessage());
-            case TenantStore.StoreUnavailable u -> new GatewayError.StoreUnavailable("tenant store");
+            case StoreUnavailable u -> new GatewayError.StoreUnavailable("tenant store");
             case jakarta.ws.rs.NotFoundException n -> new GatewayError.ResourceNotFound("Unknown admin URL.");
             case jakarta.ws.rs.NotAllowedException n -> new GatewayError.MethodNotAllowed("this method", "this admin URL");
             case jakarta.ws.rs.NotSupportedException n -> new GatewayError.InvalidValue("content-type", "must be application/json.");

@@ -4,12 +4,12 @@ import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Exchange;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Credentials;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.ApiKeyRecord;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantDirectory;
-import io.tokengate.tenant.TenantStore;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -44,26 +44,22 @@ public class Authenticator {
         return keys;
     }
 
-    public Uni<Caller> authenticate(Exchange exchange) {
-        return authenticate(exchange.routingContext(), exchange.header("authorization"));
-    }
-
-    /** Authenticates a data-plane caller from its Authorization header. */
-    public Uni<Caller> authenticate(RoutingContext ctx, String authorization) {
-        String bearer = bearer(authorization);
+    /** Authenticates a data-plane caller from the credential headers it presented. */
+    public Uni<Caller> authenticate(Credentials credentials) {
+        String bearer = bearer(credentials.authorization());
         if (bearer == null) {
             return Uni.createFrom().failure(DENIED);
         }
-        return bearer.startsWith(ApiKeys.PREFIX) ? apiKey(bearer) : tokens.authenticate(ctx, bearer);
+        return bearer.startsWith(ApiKeys.PREFIX) ? apiKey(bearer) : tokens.authenticate(bearer);
     }
 
     /** True for an OIDC token of the shared issuer with the admin role (the admin API's second way in). */
-    public Uni<Boolean> isAdminToken(RoutingContext ctx, String authorization) {
-        String bearer = bearer(authorization);
+    public Uni<Boolean> isAdminToken(Credentials credentials) {
+        String bearer = bearer(credentials.authorization());
         if (bearer == null || bearer.startsWith(ApiKeys.PREFIX)) {
             return Uni.createFrom().item(false);
         }
-        return tokens.isAdmin(ctx, bearer).onFailure().recoverWithItem(false);
+        return tokens.isAdmin(bearer).onFailure().recoverWithItem(false);
     }
 
     /** The token of a {@code Bearer} Authorization header, or null. */
@@ -84,7 +80,7 @@ public class Authenticator {
                 .map(found -> found.filter(key -> key.usableAt(Instant.now()))
                         .filter(key -> keys.matches(presented.secret(), key.secretHash())).orElseThrow(() -> DENIED))
                 .chain(key -> directory.tenant(key.tenantId()).map(tenant -> caller(tenant, key)))
-                .onFailure(TenantStore.StoreUnavailable.class)
+                .onFailure(StoreUnavailable.class)
                 .transform(e -> new GatewayFailure(new GatewayError.StoreUnavailable("tenant directory")));
     }
 

@@ -7,7 +7,6 @@ import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
 import io.quarkus.oidc.runtime.OidcTenantConfig.Roles.Source;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,31 +27,16 @@ class IssuerTenantConfigResolver implements TenantConfigResolver {
     /** Routing-context key of the {@link TrustedIssuers.Trusted} chosen for the token being verified. */
     static final String TRUSTED = IssuerTenantConfigResolver.class.getName() + ".trusted";
 
-    private final TrustedIssuers issuers;
     private final ConcurrentHashMap<TrustedKey, OidcTenantConfig> configs = new ConcurrentHashMap<>();
 
     private record TrustedKey(String issuer, String audience) {}
 
-    @Inject
-    IssuerTenantConfigResolver(TrustedIssuers issuers) {
-        this.issuers = issuers;
-    }
-
     @Override
     public Uni<OidcTenantConfig> resolve(RoutingContext ctx, OidcRequestContext<OidcTenantConfig> requestContext) {
         TrustedIssuers.Trusted chosen = ctx.get(TRUSTED);
-        if (chosen != null) {
-            return Uni.createFrom().item(config(chosen));
-        }
-        // Verification started by Quarkus's own HTTP mechanism (not through TokenAuthenticator): read the header.
-        String token = Authenticator.bearer(ctx.request().getHeader("Authorization"));
-        if (token == null || token.startsWith(ApiKeys.PREFIX)) {
-            return Uni.createFrom().nullItem();
-        }
-        return issuers.select(token).map(found -> found.map(trusted -> {
-            ctx.put(TRUSTED, trusted);
-            return config(trusted);
-        }).orElse(null));
+        // Only TokenAuthenticator verifies tokens (it chose the issuer first); Quarkus's own HTTP mechanism, should
+        // anything start it, finds no configuration and verifies nothing.
+        return chosen == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(config(chosen));
     }
 
     private OidcTenantConfig config(TrustedIssuers.Trusted trusted) {

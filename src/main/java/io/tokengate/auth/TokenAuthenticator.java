@@ -9,9 +9,10 @@ import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
+import io.tokengate.request.Caller;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantDirectory;
-import io.tokengate.tenant.TenantStore;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -56,30 +57,33 @@ class TokenAuthenticator {
         this.adminRole = config.admin().role();
     }
 
-    /** The caller a valid token stands for; fails with 401 for every bad token, 503 if tenants cannot be read. */
-    Uni<Caller> authenticate(RoutingContext ctx, String token) {
-        return verify(ctx, token).chain(this::caller)
-                .onFailure(TenantStore.StoreUnavailable.class)
+    /**
+     * The caller a valid token stands for; fails with 401 for every bad token, 503 if tenants cannot be read. A
+     * bearer token needs no HTTP request to be verified: it is checked on a detached context.
+     */
+    Uni<Caller> authenticate(String token) {
+        return verify(token).chain(this::caller)
+                .onFailure(StoreUnavailable.class)
                 .transform(e -> new GatewayFailure(new GatewayError.StoreUnavailable("tenant directory")))
                 .onFailure(e -> !(e instanceof GatewayFailure)).transform(TokenAuthenticator::denied);
     }
 
     /**
      * True when the token is a valid JWT of the shared issuer carrying the admin role ({@code realm_access.roles},
-     * {@code roles} or {@code groups}). Tokens of tenant issuers are never admins. {@code ctx} may be null
-     * (verification outside an HTTP request).
+     * {@code roles} or {@code groups}). Tokens of tenant issuers are never admins.
      */
-    Uni<Boolean> isAdmin(RoutingContext ctx, String token) {
-        return verify(ctx, token).map(v -> v.trusted().shared() && v.identity().hasRole(adminRole));
+    Uni<Boolean> isAdmin(String token) {
+        return verify(token).map(v -> v.trusted().shared() && v.identity().hasRole(adminRole));
     }
 
-    private Uni<Verified> verify(RoutingContext ctx, String token) {
+    /** Verifies a bearer token on a {@link DetachedContext}: a token needs nothing of the HTTP request. */
+    private Uni<Verified> verify(String token) {
         return issuers.select(token).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().failure(DENIED);
             }
             TrustedIssuers.Trusted trusted = found.get();
-            RoutingContext context = ctx != null ? ctx : DetachedContext.create();
+            RoutingContext context = DetachedContext.create();
             context.put(IssuerTenantConfigResolver.TRUSTED, trusted);
             TokenAuthenticationRequest request = new TokenAuthenticationRequest(new AccessTokenCredential(token));
             return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context))

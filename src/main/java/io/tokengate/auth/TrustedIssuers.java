@@ -44,7 +44,7 @@ class TrustedIssuers {
 
     /**
      * The trusted issuer a token claims to come from, judged on its unverified {@code iss}/{@code aud}; empty if
-     * none. Fails with {@code TenantStore.StoreUnavailable} when the tenant bindings cannot be read.
+     * none. Fails with {@code StoreUnavailable} when the tenant bindings cannot be read.
      */
     Uni<Optional<Trusted>> select(String token) {
         UnverifiedClaims claims = UnverifiedClaims.peek(token);

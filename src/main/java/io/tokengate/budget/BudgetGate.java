@@ -1,20 +1,27 @@
 package io.tokengate.budget;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.tokengate.auth.Caller;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.InvalidConfigException;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Endpoint;
-import io.tokengate.protocol.ParsedRequest;
-import io.tokengate.relay.Outcome;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Operation;
+import io.tokengate.request.Outcome;
+import io.tokengate.request.ParsedRequest;
+import io.tokengate.request.TokenAllowance;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.TenantDirectory;
-import io.tokengate.tenant.TenantStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -35,14 +42,14 @@ public class BudgetGate {
     private final UsageLedger ledger;
     private final LimitStore limits;
     private final LimitScopes scopes;
-    private final io.micrometer.core.instrument.MeterRegistry meters;
-    private final io.micrometer.core.instrument.Counter storeFailuresRejected;
-    private final io.micrometer.core.instrument.Counter storeFailuresAllowed;
+    private final MeterRegistry meters;
+    private final Counter storeFailuresRejected;
+    private final Counter storeFailuresAllowed;
     private final BudgetGauges budgets;
 
     @Inject
     public BudgetGate(RouteTable routes, GatewayConfig config, UsageLedger ledger, LimitStore limits,
-            TenantDirectory directory, io.micrometer.core.instrument.MeterRegistry meters) {
+            TenantDirectory directory, MeterRegistry meters) {
         this.meters = meters;
         this.storeFailuresRejected = storeFailures(meters, "reject");
         this.storeFailuresAllowed = storeFailures(meters, "allow");
@@ -61,10 +68,10 @@ public class BudgetGate {
         return scopes.of(request.caller(), request.model()).chain(list -> list.isEmpty()
                 ? Uni.createFrom().item(new Reservation(id, request, list, null, tokens))
                 : limits.reserve(id, list, tokens)
-                        .onFailure(TenantStore.StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))
+                        .onFailure(StoreUnavailable.class).invoke(e -> cancelLateReserve(id, list, tokens))
                         .invoke(decision -> budgets.record(request.caller().tenant(), decision))
                         .map(decision -> granted(id, request, list, decision, tokens)))
-                .onFailure(TenantStore.StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens))
+                .onFailure(StoreUnavailable.class).recoverWithUni(e -> storeFailed(id, request, tokens))
                 .onItemOrFailure().invoke((reservation, failure) -> countDecision(request, failure));
     }
 
@@ -75,18 +82,18 @@ public class BudgetGate {
             case GatewayError.StoreUnavailable s -> "store_unavailable";
             default -> "error";
         };
-        decisions.computeIfAbsent(request.caller().tenant(), t -> new java.util.concurrent.ConcurrentHashMap<>())
+        decisions.computeIfAbsent(request.caller().tenant(), t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(reason, r -> meters.counter("tokengate.admission.decisions", "tenant",
                         request.caller().tenant(), "decision", failure == null ? "admitted" : "rejected", "reason", r))
                 .increment();
     }
 
     /** Admission counters by tenant and reason, built once (a registry lookup per request costs more). */
-    private final java.util.Map<String, java.util.Map<String, io.micrometer.core.instrument.Counter>> decisions =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> decisions =
+            new ConcurrentHashMap<>();
 
     /** A reserve that failed on the store may still run there late: settling it (idempotent) cancels that. */
-    private void cancelLateReserve(String id, java.util.List<LimitScope> scopes, long tokens) {
+    private void cancelLateReserve(String id, List<LimitScope> scopes, long tokens) {
         limits.settle(id, scopes, tokens, 0).subscribe().with(ok -> { }, failure -> { });
     }
 
@@ -108,24 +115,24 @@ public class BudgetGate {
      * What a stream may deliver: unlimited when nothing is metered or {@code max_tokens} bounds the reservation;
      * otherwise the reserved chunk, extended as the stream proceeds.
      */
-    public io.tokengate.relay.TokenAllowance allowance(Reservation reservation) {
+    public io.tokengate.request.TokenAllowance allowance(Reservation reservation) {
         ParsedRequest r = reservation.request();
         if (!reservation.metered() || !r.stream() || r.maxTokens() != null) {
-            return io.tokengate.relay.TokenAllowance.UNLIMITED;
+            return io.tokengate.request.TokenAllowance.UNLIMITED;
         }
         return new StreamAllowance(limits, reservation, streamChunkTokens,
                 decision -> budgets.record(r.caller().tenant(), decision));
     }
 
-    private static io.micrometer.core.instrument.Counter storeFailures(io.micrometer.core.instrument.MeterRegistry meters,
+    private static Counter storeFailures(MeterRegistry meters,
             String decision) {
-        return io.micrometer.core.instrument.Counter.builder("tokengate.limits.store.failures")
+        return Counter.builder("tokengate.limits.store.failures")
                 .description("Admissions decided without the limit store, by on-store-failure policy")
                 .tag("decision", decision).register(meters);
     }
 
     private long tokensToReserve(ParsedRequest request) {
-        if (request.endpoint() == Endpoint.EMBEDDINGS) {
+        if (request.operation() == Operation.EMBEDDINGS) {
             return Math.max(1, request.estimatedPromptTokens());
         }
         int completion = request.maxTokens() != null ? request.maxTokens()
@@ -133,7 +140,7 @@ public class BudgetGate {
         return (long) request.estimatedPromptTokens() + completion;
     }
 
-    private static Reservation granted(String id, ParsedRequest request, java.util.List<LimitScope> scopes,
+    private static Reservation granted(String id, ParsedRequest request, List<LimitScope> scopes,
             LimitDecision decision, long tokens) {
         if (!decision.granted()) {
             throw new GatewayFailure(new GatewayError.RateLimited(decision.deniedScope(), limitName(decision.reason()),
@@ -150,14 +157,14 @@ public class BudgetGate {
             return Uni.createFrom().failure(new GatewayFailure(new GatewayError.StoreUnavailable("limit store")));
         }
         LOG.warnf("limit store unreachable: request admitted without limits (tokengate.limits.on-store-failure=allow)");
-        return Uni.createFrom().item(new Reservation(id, request, java.util.List.of(), null, tokens));
+        return Uni.createFrom().item(new Reservation(id, request, List.of(), null, tokens));
     }
 
     private void meter(Reservation reservation, Outcome outcome, String requestId, long latencyMillis) {
         ParsedRequest r = reservation.request();
         Caller caller = r.caller();
         UsageRecord record = new UsageRecord(Instant.now(), requestId, caller.tenant(), caller.keyId(), r.model(),
-                outcome.endpoint(), outcome.usage().promptTokens(), outcome.usage().completionTokens(),
+                outcome.endpoint() == null ? null : outcome.endpoint().toString(), outcome.usage().promptTokens(), outcome.usage().completionTokens(),
                 outcome.usage().estimated(), latencyMillis, outcome.status());
         ledger.append(record).onFailure().retry().withBackOff(Duration.ofMillis(500)).atMost(5)
                 .subscribe().with(ok -> { }, failure -> LOG.errorf(
@@ -177,7 +184,7 @@ public class BudgetGate {
         return switch (value) {
             case "reject" -> false;
             case "allow" -> true;
-            default -> throw new io.tokengate.config.InvalidConfigException("tokengate.limits.on-store-failure",
+            default -> throw new InvalidConfigException("tokengate.limits.on-store-failure",
                     "must be 'reject' or 'allow', not '" + value + "'");
         };
     }

@@ -1,7 +1,7 @@
 package io.tokengate.budget;
 
 import io.smallrye.mutiny.Uni;
-import io.tokengate.auth.Caller;
+import io.tokengate.request.Caller;
 import io.tokengate.tenant.ApiKeyRecord;
 import io.tokengate.tenant.Limits;
 import io.tokengate.tenant.Tenant;

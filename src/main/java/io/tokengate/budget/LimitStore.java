@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Every scope of one call belongs to one tenant and is named once ({@link IllegalArgumentException}
  * otherwise). A reservation id names one request: reserving it again is answered without consuming anything
  * twice, and once settled it is never reserved or extended again. Store failures surface as failed {@code Uni}s
- * with {@link io.tokengate.tenant.TenantStore.StoreUnavailable}; nothing here blocks.
+ * with {@link io.tokengate.storage.StoreUnavailable}; nothing here blocks.
  */
 public interface LimitStore {
 

@@ -1,6 +1,6 @@
 package io.tokengate.budget;
 
-import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.request.ParsedRequest;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package io.tokengate.budget;
 
-import io.tokengate.relay.TokenAllowance;
+import io.tokengate.request.TokenAllowance;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -13,13 +14,13 @@ final class StreamAllowance implements TokenAllowance {
     private final LimitStore limits;
     private final Reservation reservation;
     private final long chunk;
-    private final java.util.function.Consumer<LimitDecision> decided;
+    private final Consumer<LimitDecision> decided;
     private boolean extending;
     private boolean refused;
 
     /** {@code decided} sees every answer of the store to an extend (the budget gauge). */
     StreamAllowance(LimitStore limits, Reservation reservation, long chunk,
-            java.util.function.Consumer<LimitDecision> decided) {
+            Consumer<LimitDecision> decided) {
         this.limits = limits;
         this.reservation = reservation;
         this.chunk = chunk;

@@ -1,7 +1,7 @@
 package io.tokengate.config;
 
 /** A validated upstream endpoint: where it is and how much traffic it takes relative to its peers. */
-public record EndpointSpec(String id, String scheme, String host, int port, String basePath, int weight) {
+public record EndpointSpec(EndpointId id, String scheme, String host, int port, String basePath, int weight) {
 
     /** True for TLS endpoints. */
     public boolean ssl() {

@@ -57,7 +57,7 @@ public final class RouteTableCompiler {
         }
         List<EndpointSpec> endpoints = new ArrayList<>();
         for (int i = 0; i < pool.endpoints().size(); i++) {
-            endpoints.add(endpoint(key + ".endpoints[" + i + "]", name + "/" + i, pool.endpoints().get(i)));
+            endpoints.add(endpoint(key + ".endpoints[" + i + "]", new EndpointId(name, i), pool.endpoints().get(i)));
         }
         GatewayConfig.TimeoutConfig t = pool.timeouts();
         return new PoolSpec(name, List.copyOf(endpoints), authorization(key + ".api-key-ref", pool.apiKeyRef()),
@@ -137,7 +137,7 @@ public final class RouteTableCompiler {
                 positive(key + ".queue-size", w.queueSize())));
     }
 
-    private static EndpointSpec endpoint(String key, String id, GatewayConfig.EndpointConfig endpoint) {
+    private static EndpointSpec endpoint(String key, EndpointId id, GatewayConfig.EndpointConfig endpoint) {
         URI uri = parseUrl(key + ".url", endpoint.url());
         boolean https = "https".equals(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);

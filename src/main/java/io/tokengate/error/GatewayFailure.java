@@ -1,5 +1,7 @@
 package io.tokengate.error;
 
+import io.tokengate.storage.StoreUnavailable;
+
 /** Carries a {@link GatewayError} through a failed {@code Uni}. No stack trace: these are expected outcomes. */
 public final class GatewayFailure extends RuntimeException {
     private final transient GatewayError error;
@@ -25,7 +27,7 @@ public final class GatewayFailure extends RuntimeException {
                 }
             }
         }
-        if (t instanceof io.tokengate.tenant.TenantStore.StoreUnavailable) {
+        if (t instanceof StoreUnavailable) {
             return new GatewayError.StoreUnavailable("shared store");
         }
         return new GatewayError.Internal(String.valueOf(t));

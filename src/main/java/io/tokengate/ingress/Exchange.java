@@ -1,67 +1,50 @@
 package io.tokengate.ingress;
 
-import java.util.Map;
-
 import io.smallrye.mutiny.Uni;
-import io.tokengate.auth.Caller;
 import io.tokengate.error.ErrorBody;
+import io.tokengate.request.Arrival;
+import io.tokengate.request.CancelSignal;
+import io.tokengate.request.Credentials;
+import io.tokengate.request.Operation;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One matched client request (the output of stage 1, Match): the endpoint, request id, clock, and the client
- * connection. Typed per-request state; stages hand records to each other, this object only holds transport.
+ * One matched client request (the output of stage 1, Match): its {@link Arrival} (operation, request id, clock) and
+ * the client connection. Only transport: stages hand records to each other, nothing is written into this object.
  */
-public final class Exchange {
+public final class Exchange implements CancelSignal {
     public static final String REQUEST_ID = "x-request-id";
 
     private final RoutingContext ctx;
-    private final Endpoint endpoint;
-    private final String requestId;
-    private final long startNanos;
+    private final Arrival arrival;
     private final long maxBodyBytes;
     private Runnable onClientGone = () -> { };
-    private Caller caller;
-    private String model;
     private boolean clientGone;
-    private Map<String, String> traceHeaders = Map.of();
 
-    Exchange(RoutingContext ctx, Endpoint endpoint, String requestId, long maxBodyBytes) {
+    Exchange(RoutingContext ctx, Operation operation, String requestId, long maxBodyBytes) {
         this.ctx = ctx;
-        this.endpoint = endpoint;
-        this.requestId = requestId;
+        this.arrival = new Arrival(operation, requestId, System.nanoTime());
         this.maxBodyBytes = maxBodyBytes;
-        this.startNanos = System.nanoTime();
         ctx.response().putHeader(REQUEST_ID, requestId);
         ctx.response().closeHandler(v -> clientWentAway());
     }
 
-    /** W3C trace context headers to send upstream (empty when tracing is off). */
-    public Map<String, String> traceHeaders() {
-        return traceHeaders;
+    /** The operation, request id and arrival time. */
+    public Arrival arrival() {
+        return arrival;
     }
 
-    public void traceHeaders(Map<String, String> headers) {
-        this.traceHeaders = headers;
-    }
-
-    public Endpoint endpoint() {
-        return endpoint;
+    /** The matched API operation (null for unmatched paths). */
+    public Operation operation() {
+        return arrival.operation();
     }
 
     public String requestId() {
-        return requestId;
-    }
-
-    public long startNanos() {
-        return startNanos;
-    }
-
-    /** The Vert.x routing context (for the security layer, which works on it). */
-    public RoutingContext routingContext() {
-        return ctx;
+        return arrival.requestId();
     }
 
     public HttpServerRequest request() {
@@ -72,32 +55,13 @@ public final class Exchange {
         return ctx.response();
     }
 
-    /** Stage 2 names the caller here, for the access log of requests that fail later. */
-    public void identified(Caller caller) {
-        this.caller = caller;
+    /** The credential headers the client presented (stage 2's input). */
+    public Credentials credentials() {
+        return new Credentials(ctx.request().getHeader("authorization"));
     }
 
-    /** The authenticated caller, or null before (or without) authentication. */
-    public Caller caller() {
-        return caller;
-    }
 
-    /** Stage 3 names the model here, for the access log. */
-    public void modelRequested(String model) {
-        this.model = model;
-    }
-
-    /** The requested model, or null before parsing. */
-    public String model() {
-        return model;
-    }
-
-    /** A request header, or null. */
-    public String header(String name) {
-        return ctx.request().getHeader(name);
-    }
-
-    /** The {@code {model}} path parameter of {@link Endpoint#GET_MODEL}. */
+    /** The {@code {model}} path parameter of {@link Operation#GET_MODEL}. */
     public String modelParam() {
         return ctx.pathParam("model");
     }
@@ -108,7 +72,8 @@ public final class Exchange {
     }
 
     /** Runs {@code action} when the client goes away before the response ended (replaces the previous one). */
-    public void onClientGone(Runnable action) {
+    @Override
+    public void onCancel(Runnable action) {
         this.onClientGone = action;
         if (clientGone) {
             action.run();
@@ -116,6 +81,11 @@ public final class Exchange {
     }
 
     public boolean clientGone() {
+        return clientGone;
+    }
+
+    @Override
+    public boolean cancelled() {
         return clientGone;
     }
 
@@ -140,7 +110,7 @@ public final class Exchange {
             ctx.response().end(error.toSseEvent());
             return;
         }
-        if (!ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
             ctx.response().putHeader("connection", "close"); // unread body: this connection cannot be reused
         }
         error.headers().forEach(ctx.response()::putHeader);

@@ -4,13 +4,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
+import io.tokengate.request.Operation;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Stage 1, Match: the exact public routes on the Vert.x router (event loop), a request id, the body limit, and
@@ -20,7 +23,7 @@ import java.util.List;
 public class OpenAiRoutes {
     private final RouteTable routes;
     private final RequestHandler pipeline;
-    private final List<String> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> installed = new CopyOnWriteArrayList<>();
     private final Draining draining;
 
     /** Whoever runs matched requests (the pipeline). */
@@ -36,9 +39,9 @@ public class OpenAiRoutes {
     }
 
     void install(@Observes Router router) {
-        for (Endpoint endpoint : Endpoint.values()) {
-            router.route(endpoint.method(), endpoint.routePath()).handler(ctx -> match(ctx, endpoint));
-            installed.add(endpoint.method().name() + " " + endpoint.path());
+        for (Operation operation : Operation.values()) {
+            router.route(operation.method(), routePath(operation)).handler(ctx -> match(ctx, operation));
+            installed.add(operation.method().name() + " " + operation.path());
         }
         router.route("/v1/*").handler(this::unmatched);
         router.route("/v1").handler(this::unmatched);
@@ -54,35 +57,40 @@ public class OpenAiRoutes {
         return List.copyOf(installed);
     }
 
-    private void match(RoutingContext ctx, Endpoint endpoint) {
+    /** The path as a Vert.x route, e.g. {@code /v1/models/:model}. */
+    private static String routePath(Operation operation) {
+        return operation.path().replace("{model}", ":model");
+    }
+
+    private void match(RoutingContext ctx, Operation operation) {
         String requestId = RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID));
         if (draining.active()) {
-            boolean h2 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+            boolean h2 = ctx.request().version() == HttpVersion.HTTP_2;
             if (!h2) {
                 ctx.response().putHeader("connection", "close");
             }
-            new Exchange(ctx, endpoint, requestId, 0).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
+            new Exchange(ctx, operation, requestId, 0).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
             if (h2) {
                 ctx.request().connection().shutdown(); // GOAWAY: streams under way finish, no new ones
             }
             return;
         }
         ctx.request().pause();
-        pipeline.handle(new Exchange(ctx, endpoint, requestId, routes.maxBodyBytes()));
+        pipeline.handle(new Exchange(ctx, operation, requestId, routes.maxBodyBytes()));
     }
 
     private void unmatched(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         String method = ctx.request().method().name();
-        boolean pathKnown = Arrays.stream(Endpoint.values()).anyMatch(e -> matches(e, path));
+        boolean pathKnown = Arrays.stream(Operation.values()).anyMatch(e -> matches(e, path));
         GatewayError error = pathKnown ? new GatewayError.MethodNotAllowed(method, path)
                 : new GatewayError.UnknownRoute(method, path);
         Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), 0);
         exchange.sendError(ErrorCatalog.describe(error));
     }
 
-    private static boolean matches(Endpoint endpoint, String path) {
-        String template = endpoint.path();
+    private static boolean matches(Operation operation, String path) {
+        String template = operation.path();
         int param = template.indexOf('{');
         if (param < 0) {
             return template.equals(path);

@@ -1,11 +1,13 @@
 package io.tokengate.observability;
 
+import io.tokengate.config.EndpointId;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.error.Json;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.relay.Outcome;
-import jakarta.inject.Singleton;
+import io.tokengate.request.Arrival;
+import io.tokengate.request.Outcome;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,25 +25,23 @@ public class AccessLog {
     }
 
     /** Logs one finished request; tenant and model are null when it failed before they were known. */
-    public void record(Exchange exchange, Outcome outcome, String traceId) {
+    public void record(Arrival arrival, Outcome outcome, String traceId) {
         if (!enabled || !LOG.isInfoEnabled()) {
             return;
         }
-        LOG.info(line(exchange, traceId, outcome, System.nanoTime()));
+        LOG.info(line(arrival, traceId, outcome, System.nanoTime()));
     }
 
-    static String line(Exchange exchange, String traceId, Outcome o, long now) {
-        String tenant = exchange.caller() == null ? null : exchange.caller().tenant();
-        String keyId = exchange.caller() == null ? null : exchange.caller().keyId();
-        String pool = o.endpoint() == null ? null : o.endpoint().substring(0, o.endpoint().lastIndexOf('/'));
-        return "{\"ts\":\"" + java.time.Instant.now() + "\",\"request_id\":" + Json.quote(exchange.requestId())
+    static String line(Arrival arrival, String traceId, Outcome o, long now) {
+        EndpointId backend = o.endpoint();
+        return "{\"ts\":\"" + Instant.now() + "\",\"request_id\":" + Json.quote(arrival.requestId())
                 + ",\"trace_id\":" + Json.quote(traceId)
-                + ",\"endpoint\":" + Json.quote(exchange.endpoint() == null ? null : exchange.endpoint().path())
-                + ",\"tenant\":" + Json.quote(tenant)
-                + ",\"key_id\":" + Json.quote(keyId)
-                + ",\"model\":" + Json.quote(exchange.model())
-                + ",\"pool\":" + Json.quote(pool)
-                + ",\"backend\":" + Json.quote(o.endpoint())
+                + ",\"endpoint\":" + Json.quote(arrival.operation() == null ? null : arrival.operation().path())
+                + ",\"tenant\":" + Json.quote(o.tenant())
+                + ",\"key_id\":" + Json.quote(o.keyId())
+                + ",\"model\":" + Json.quote(o.model())
+                + ",\"pool\":" + Json.quote(backend == null ? null : backend.pool())
+                + ",\"backend\":" + Json.quote(backend == null ? null : backend.toString())
                 + ",\"status\":" + o.status()
                 + ",\"error_code\":" + Json.quote(o.errorCode())
                 + ",\"prompt_tokens\":" + o.usage().promptTokens()
@@ -50,8 +50,8 @@ public class AccessLog {
                 + ",\"attempts\":" + o.attempts()
                 + ",\"retries\":" + Math.max(0, o.attempts() - 1)
                 + ",\"finish_reason\":" + Json.quote(o.finishReason())
-                + ",\"ttfb_ms\":" + millis(o.firstByteNanos() - exchange.startNanos())
-                + ",\"duration_ms\":" + millis(now - exchange.startNanos()) + "}";
+                + ",\"ttfb_ms\":" + millis(o.firstByteNanos() - arrival.startNanos())
+                + ",\"duration_ms\":" + millis(now - arrival.startNanos()) + "}";
     }
 
     /** Milliseconds with microsecond precision, without String.format (this runs once per request). */

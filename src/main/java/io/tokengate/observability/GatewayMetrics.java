@@ -5,13 +5,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.RouteTable;
-import io.tokengate.ingress.Endpoint;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.relay.Outcome;
+import io.tokengate.request.Arrival;
+import io.tokengate.request.Operation;
+import io.tokengate.request.Outcome;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,27 +30,27 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final RouteTable routes;
     private final boolean enabled;
-    private final java.util.concurrent.ConcurrentHashMap<Key, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry, RouteTable routes, io.tokengate.config.GatewayConfig config) {
+    public GatewayMetrics(MeterRegistry registry, RouteTable routes, GatewayConfig config) {
         this.registry = registry;
         this.routes = routes;
         this.enabled = config.metrics().enabled();
     }
 
-    public void record(Exchange exchange, Outcome o) {
-        Endpoint endpoint = exchange.endpoint();
-        if (!enabled || endpoint == null || !endpoint.proxied()) {
+    public void record(Arrival arrival, Outcome o) {
+        Operation operation = arrival.operation();
+        if (!enabled || operation == null || !operation.proxied()) {
             return;
         }
         long now = System.nanoTime();
-        String tenant = exchange.caller() == null ? "anonymous" : exchange.caller().tenant();
-        String model = exchange.model() != null && routes.model(exchange.model()).isPresent() ? exchange.model() : "unknown";
-        String pool = o.endpoint() == null ? "none" : o.endpoint().substring(0, o.endpoint().lastIndexOf('/'));
-        Meters m = meters.computeIfAbsent(new Key(endpoint, tenant, model, pool, o.status() / 100,
+        String tenant = o.tenant() == null ? "anonymous" : o.tenant();
+        String model = o.model() != null && routes.model(o.model()).isPresent() ? o.model() : "unknown";
+        String pool = o.endpoint() == null ? "none" : o.endpoint().pool();
+        Meters m = meters.computeIfAbsent(new Key(operation, tenant, model, pool, o.status() / 100,
                 o.errorCode() == null ? "none" : o.errorCode()), this::create);
-        long duration = now - exchange.startNanos();
+        long duration = now - arrival.startNanos();
         m.duration.record(duration, TimeUnit.NANOSECONDS);
         if (o.usage().promptTokens() > 0 || o.usage().completionTokens() > 0) {
             m.input.record(o.usage().promptTokens());
@@ -60,7 +62,7 @@ public class GatewayMetrics {
             m.overhead.record(Math.max(0, duration - o.upstreamNanos()), TimeUnit.NANOSECONDS);
         }
         if (o.status() == 200 && o.upstreamNanos() > 0 && m.ttft != null) {
-            m.ttft.record(Math.max(0, o.firstByteNanos() - exchange.startNanos()), TimeUnit.NANOSECONDS);
+            m.ttft.record(Math.max(0, o.firstByteNanos() - arrival.startNanos()), TimeUnit.NANOSECONDS);
             int out = o.usage().completionTokens();
             if (out > 1 && now > o.firstByteNanos()) {
                 m.perToken.record((now - o.firstByteNanos()) / (out - 1), TimeUnit.NANOSECONDS);
@@ -71,7 +73,7 @@ public class GatewayMetrics {
 
     /** The label values of one request (hand-written equals/hashCode: this runs for every request). */
     private static final class Key {
-        final Endpoint endpoint;
+        final Operation operation;
         final String tenant;
         final String model;
         final String pool;
@@ -79,14 +81,14 @@ public class GatewayMetrics {
         final String errorType;
         final int hash;
 
-        Key(Endpoint endpoint, String tenant, String model, String pool, int statusClass, String errorType) {
-            this.endpoint = endpoint;
+        Key(Operation operation, String tenant, String model, String pool, int statusClass, String errorType) {
+            this.operation = operation;
             this.tenant = tenant;
             this.model = model;
             this.pool = pool;
             this.statusClass = statusClass;
             this.errorType = errorType;
-            int h = endpoint.hashCode();
+            int h = operation.hashCode();
             h = 31 * h + tenant.hashCode();
             h = 31 * h + model.hashCode();
             h = 31 * h + pool.hashCode();
@@ -94,8 +96,8 @@ public class GatewayMetrics {
             this.hash = 31 * h + errorType.hashCode();
         }
 
-        Endpoint endpoint() {
-            return endpoint;
+        Operation operation() {
+            return operation;
         }
 
         String tenant() {
@@ -125,7 +127,7 @@ public class GatewayMetrics {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && k.endpoint == endpoint && k.statusClass == statusClass
+            return o instanceof Key k && k.hash == hash && k.operation == operation && k.statusClass == statusClass
                     && k.tenant.equals(tenant) && k.model.equals(model) && k.pool.equals(pool)
                     && k.errorType.equals(errorType);
         }
@@ -136,9 +138,9 @@ public class GatewayMetrics {
             Timer ttft, Timer perToken, Counter requests) {}
 
     private Meters create(Key k) {
-        String operation = operation(k.endpoint());
+        String operation = operation(k.operation());
         String statusClass = k.statusClass() + "xx";
-        boolean generates = k.endpoint() != Endpoint.EMBEDDINGS;
+        boolean generates = k.operation() != Operation.EMBEDDINGS;
         Timer duration = Timer.builder("gen_ai.client.operation.duration").description("Duration of GenAI operations through the gateway")
                 .tags(Tags.of("gen_ai.operation.name", operation, "gen_ai.request.model", k.model(), "tenant", k.tenant(),
                         "pool", k.pool(), "status_class", statusClass, "error.type", k.errorType()))
@@ -171,9 +173,9 @@ public class GatewayMetrics {
                 .distributionStatisticBufferLength(1).serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
     }
 
-    /** The GenAI operation name of an endpoint. */
-    public static String operation(Endpoint endpoint) {
-        return switch (endpoint) {
+    /** The GenAI operation name of an API operation. */
+    public static String operation(Operation operation) {
+        return switch (operation) {
             case CHAT_COMPLETIONS -> "chat";
             case COMPLETIONS -> "text_completion";
             case EMBEDDINGS -> "embeddings";

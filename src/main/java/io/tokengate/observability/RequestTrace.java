@@ -9,10 +9,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.relay.Outcome;
+import io.tokengate.request.Arrival;
+import io.tokengate.request.Outcome;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,33 +29,33 @@ public final class RequestTrace {
     static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
     static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
-    static final AttributeKey<java.util.List<String>> FINISH = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    static final AttributeKey<List<String>> FINISH = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     private final Tracer tracer;
     private final TextMapPropagator propagator;
-    private final Exchange exchange;
+    private final Arrival arrival;
     private final Context parent;
     private final Span own; // a request span of our own when no server span is current (else null)
     private final boolean sampled; // stage spans only for sampled requests (tracing off: none at all)
 
-    RequestTrace(Tracer tracer, TextMapPropagator propagator, Exchange exchange) {
+    RequestTrace(Tracer tracer, TextMapPropagator propagator, Arrival arrival) {
         this.tracer = tracer;
         this.propagator = propagator;
-        this.exchange = exchange;
+        this.arrival = arrival;
         Context current = Context.current();
         if (Span.fromContext(current).getSpanContext().isValid()) {
             this.own = null;
             this.parent = current;
         } else {
-            this.own = tracer.spanBuilder("POST " + exchange.endpoint().path()).setSpanKind(SpanKind.SERVER).startSpan();
+            this.own = tracer.spanBuilder("POST " + arrival.operation().path()).setSpanKind(SpanKind.SERVER).startSpan();
             this.parent = current.with(own);
         }
         this.sampled = Span.fromContext(parent).getSpanContext().isSampled();
         if (!sampled) {
             return;
         }
-        long matchedEpochNanos = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - exchange.startNanos());
-        tracer.spanBuilder("match").setParent(parent).setStartTimestamp(matchedEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
-                .setAttribute("http.route", exchange.endpoint().path()).startSpan().end();
+        long matchedEpochNanos = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - arrival.startNanos());
+        tracer.spanBuilder("match").setParent(parent).setStartTimestamp(matchedEpochNanos, TimeUnit.NANOSECONDS)
+                .setAttribute("http.route", arrival.operation().path()).startSpan().end();
     }
 
     /** The trace id (32 hex digits), or null when there is no valid trace (tracing off). */
@@ -113,10 +115,10 @@ public final class RequestTrace {
                 .setAttribute(INPUT_TOKENS, (long) o.usage().promptTokens())
                 .setAttribute(OUTPUT_TOKENS, (long) o.usage().completionTokens())
                 .setAttribute("tokengate.usage.estimated", o.usage().estimated())
-                .setAttribute("tokengate.upstream.endpoint", o.endpoint() == null ? "" : o.endpoint())
+                .setAttribute("tokengate.upstream.endpoint", o.endpoint() == null ? "" : o.endpoint().toString())
                 .setAttribute("tokengate.upstream.attempts", o.attempts());
         if (o.finishReason() != null) {
-            span.setAttribute(FINISH, java.util.List.of(o.finishReason()));
+            span.setAttribute(FINISH, List.of(o.finishReason()));
         }
         if (o.errorCode() != null) {
             span.setStatus(StatusCode.ERROR, o.errorCode());

@@ -2,7 +2,7 @@ package io.tokengate.observability;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
-import io.tokengate.ingress.Exchange;
+import io.tokengate.request.Arrival;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -23,7 +23,7 @@ public class Tracing {
     }
 
     /** Starts the trace of one request (its {@code match} span is recorded at once). */
-    public RequestTrace start(Exchange exchange) {
-        return new RequestTrace(tracer, otel.getPropagators().getTextMapPropagator(), exchange);
+    public RequestTrace start(Arrival arrival) {
+        return new RequestTrace(tracer, otel.getPropagators().getTextMapPropagator(), arrival);
     }
 }

@@ -1,5 +1,6 @@
 package io.tokengate.pipeline;
 
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.auth.Authenticator;
 import io.tokengate.budget.BudgetGate;
@@ -9,7 +10,6 @@ import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Endpoint;
 import io.tokengate.ingress.Exchange;
 import io.tokengate.ingress.OpenAiRoutes;
 import io.tokengate.observability.AccessLog;
@@ -17,22 +17,26 @@ import io.tokengate.observability.GatewayMetrics;
 import io.tokengate.observability.RequestTrace;
 import io.tokengate.observability.Tracing;
 import io.tokengate.protocol.OpenAiProtocol;
-import io.tokengate.protocol.ParsedRequest;
-import io.tokengate.protocol.Usage;
-import io.tokengate.relay.Outcome;
 import io.tokengate.relay.ResponseRelay;
-import io.tokengate.config.ModelRoute;
+import io.tokengate.request.AttemptContext;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Operation;
+import io.tokengate.request.Outcome;
+import io.tokengate.request.ParsedRequest;
 import io.tokengate.routing.RoutePlan;
 import io.tokengate.routing.RoutePlanner;
 import io.tokengate.upstream.UpstreamDispatcher;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
  * The one place the order of a request's eight stages is written:
  * match → authenticate → parse → admit → route → dispatch → relay → settle.
- * Stage 1 (match) happens in {@link OpenAiRoutes}, which hands each matched request here.
+ * Stage 1 (match) happens in {@link OpenAiRoutes}, which hands each matched request here. Each stage takes the
+ * records of the stages before it and returns its own; settle is attached on termination of everything after
+ * admission, so it runs exactly once for every admitted request, on success, error and cancel alike.
  */
 @Singleton
 public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
@@ -51,8 +55,6 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
     public ProxyPipeline(Authenticator authenticator, OpenAiProtocol protocol, BudgetGate budget,
             RoutePlanner planner, UpstreamDispatcher dispatcher, ResponseRelay relay, AccessLog accessLog,
             GatewayMetrics metrics, Tracing tracing) {
-        this.metrics = metrics;
-        this.tracing = tracing;
         this.authenticator = authenticator;
         this.protocol = protocol;
         this.budget = budget;
@@ -60,87 +62,117 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
         this.dispatcher = dispatcher;
         this.relay = relay;
         this.accessLog = accessLog;
+        this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
     public void handle(Exchange exchange) {
-        if (!exchange.endpoint().proxied()) {
+        if (!exchange.operation().proxied()) {
             listModels(exchange);
             return;
         }
-        RequestTrace trace = tracing.start(exchange);                                   // 1 match (done: a span)
-        trace.stage("authenticate", () -> authenticator.authenticate(exchange))         // 2 authenticate
-                .invoke(exchange::identified)
-                .chain(caller -> trace.stage("parse", () -> protocol.parse(exchange, caller))) // 3 parse
-                .call(request -> trace.stage("route.await_capacity",                   // (5) a pool at zero: wake it
-                        () -> planner.awaitCapacity(model(request))))                  //     and wait before admit,
-                                                                                       //     so waiting spends no quota
-                .chain(request -> trace.stage("admit", () -> budget.admit(request)))   // 4 admit
-                .invoke(reservation -> RateLimitHeaders.of(reservation.decision()).forEach(exchange.response()::putHeader))
-                .chain(reservation -> proxy(exchange, reservation, trace)              // 5-7
-                        .onFailure().recoverWithItem(failure -> failed(exchange, failure))
-                        .invoke(outcome -> trace.run("settle", () -> settle(exchange, reservation, outcome)))) // 8 settle, always
-                .onFailure().recoverWithItem(failure -> failed(exchange, failure))
+        Known known = new Known();
+        RequestTrace trace = tracing.start(exchange.arrival());                               // 1 match (done: a span)
+        trace.stage("authenticate", () -> authenticator.authenticate(exchange.credentials())) // 2 authenticate
+                .invoke(known::caller)
+                .chain(caller -> trace.stage("parse", () -> exchange.readBody()                // 3 parse
+                        .map(body -> protocol.parse(exchange.operation(), caller, body.getBytes()))))
+                .invoke(known::request)
+                .call(request -> trace.stage("route.await_capacity",                          // (5) a pool at zero: wake
+                        () -> planner.awaitCapacity(request.route())))                        //     it and wait before
+                                                                                              //     admit: no quota spent
+                .chain(request -> trace.stage("admit", () -> budget.admit(request)))          // 4 admit
+                .chain(reservation -> admitted(exchange, reservation, trace))                 // 5-8
+                .onFailure().recoverWithItem(failure -> failed(exchange, known, failure, Map.of()))
                 .subscribe().with(outcome -> ended(exchange, outcome, trace));
     }
 
+    /** Stages 5 to 8 of an admitted request; settle is attached on termination, so it cannot be skipped. */
+    private Uni<Outcome> admitted(Exchange exchange, Reservation reservation, RequestTrace trace) {
+        ParsedRequest request = reservation.request();
+        Map<String, String> limits = RateLimitHeaders.of(reservation.decision());
+        return trace.stage("route", () -> Uni.createFrom().item(() -> route(request)))      // 5 route
+                .chain(plan -> trace.stage("dispatch", span ->                                // 6 dispatch (retry unit)
+                        dispatcher.dispatch(request, plan, attemptContext(exchange, trace, span))))
+                .chain(upstream -> trace.stage("relay", span -> relay.relay(request, upstream,      // 7 relay
+                                budget.allowance(reservation), limits, exchange.response(), exchange)
+                        .invoke(outcome -> trace.describe(span, GatewayMetrics.operation(request.operation()),
+                                request.model(), outcome)))
+                        .eventually(upstream::release))
+                .onFailure().recoverWithItem(failure -> failed(exchange, Known.of(request), failure, limits))
+                .onTermination().invoke((outcome, failure, cancelled) -> trace.run("settle",   // 8 settle, always
+                        () -> settle(exchange, reservation, outcome)));
+    }
+
     private void ended(Exchange exchange, Outcome outcome, RequestTrace trace) {
-        metrics.record(exchange, outcome);
-        accessLog.record(exchange, outcome, trace == null ? null : trace.traceId());
+        metrics.record(exchange.arrival(), outcome);
+        accessLog.record(exchange.arrival(), outcome, trace == null ? null : trace.traceId());
         if (trace != null) {
             trace.finish();
         }
     }
 
     private void settle(Exchange exchange, Reservation reservation, Outcome outcome) {
-        budget.settle(reservation, outcome, exchange.requestId(), (System.nanoTime() - exchange.startNanos()) / 1_000_000);
-    }
-
-    private Uni<Outcome> proxy(Exchange exchange, Reservation reservation, RequestTrace trace) {
-        ParsedRequest request = reservation.request();
-        return trace.stage("route", () -> Uni.createFrom().item(() -> route(request))) // 5 route
-                .chain(plan -> trace.stage("dispatch", span -> {                       // 6 dispatch (retry unit)
-                    exchange.traceHeaders(trace.headers(span));
-                    return dispatcher.dispatch(exchange, request, plan);
-                }))
-                .chain(upstream -> trace.stage("relay", span -> relay.relay(exchange, request, upstream, // 7 relay
-                                budget.allowance(reservation))
-                        .invoke(outcome -> trace.describe(span, GatewayMetrics.operation(exchange.endpoint()),
-                                request.model(), outcome)))
-                        .eventually(upstream::release));
-    }
-
-    private ModelRoute model(ParsedRequest request) {
-        return protocol.entitled(request.caller(), request.model());
+        Outcome settled = outcome != null ? outcome : Outcome.status(499).errorCode("client_closed_request")
+                .request(reservation.request()).build(); // cancelled: nothing was delivered
+        budget.settle(reservation, settled, exchange.requestId(),
+                (System.nanoTime() - exchange.arrival().startNanos()) / 1_000_000);
     }
 
     private RoutePlan route(ParsedRequest request) {
-        ModelRoute model = model(request);
-        return planner.route(model, request.promptPrefix(RoutePlanner.prefixBytes(model)));
+        return planner.route(request.route(), request.promptPrefix(RoutePlanner.prefixBytes(request.route())));
+    }
+
+    private static AttemptContext attemptContext(Exchange exchange, RequestTrace trace, Span span) {
+        return new AttemptContext(exchange.requestId(), trace.headers(span), exchange);
     }
 
     private void listModels(Exchange exchange) {
-        authenticator.authenticate(exchange)
-                .invoke(exchange::identified)
-                .map(caller -> exchange.endpoint() == Endpoint.LIST_MODELS ? protocol.modelList(caller)
+        Known known = new Known();
+        authenticator.authenticate(exchange.credentials())
+                .invoke(known::caller)
+                .map(caller -> exchange.operation() == Operation.LIST_MODELS ? protocol.modelList(caller)
                         : protocol.model(caller, exchange.modelParam()))
                 .map(json -> {
                     exchange.sendJson(200, json);
-                    return new Outcome(200, Usage.NONE, null, null, 0, System.nanoTime());
+                    return Outcome.status(200).caller(known.caller).firstByteNanos(System.nanoTime()).build();
                 })
-                .onFailure().recoverWithItem(failure -> failed(exchange, failure))
+                .onFailure().recoverWithItem(failure -> failed(exchange, known, failure, Map.of()))
                 .subscribe().with(outcome -> ended(exchange, outcome, null));
     }
 
     /** Sends the catalogued error (or nothing, if the client left) and describes the outcome. */
-    private static Outcome failed(Exchange exchange, Throwable failure) {
+    private static Outcome failed(Exchange exchange, Known known, Throwable failure, Map<String, String> limits) {
         GatewayError error = GatewayFailure.of(failure);
         if (error instanceof GatewayError.Internal) {
             LOG.errorf(failure, "request %s failed unexpectedly", exchange.requestId());
         }
         ErrorBody body = ErrorCatalog.describe(error);
+        limits.forEach(exchange.response()::putHeader);
         exchange.sendError(body);
-        int status = exchange.clientGone() ? 499 : body.status();
-        return new Outcome(status, Usage.NONE, body.code(), null, 0, System.nanoTime());
+        return Outcome.status(exchange.clientGone() ? 499 : body.status()).errorCode(body.code())
+                .caller(known.caller).model(known.model).firstByteNanos(System.nanoTime()).build();
+    }
+
+    /** What the stages found out so far, for the outcome of a request that fails later. Pipeline-private. */
+    private static final class Known {
+        private Caller caller;
+        private String model;
+
+        static Known of(ParsedRequest request) {
+            Known known = new Known();
+            known.request(request);
+            return known;
+        }
+
+        void caller(Caller caller) {
+            this.caller = caller;
+        }
+
+        void request(ParsedRequest request) {
+            this.caller = request.caller();
+            this.model = request.model();
+        }
     }
 }

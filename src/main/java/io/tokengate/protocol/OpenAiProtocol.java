@@ -1,18 +1,19 @@
 package io.tokengate.protocol;
 
-import io.smallrye.mutiny.Uni;
-import io.tokengate.auth.Caller;
 import io.tokengate.config.ModelRoute;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Endpoint;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.protocol.ParsedRequest.BodyLayout;
+import io.tokengate.error.Json;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Operation;
+import io.tokengate.request.ParsedRequest.BodyLayout;
+import io.tokengate.request.ParsedRequest;
 import io.vertx.core.buffer.Buffer;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Collection;
+import java.util.Comparator;
 
 /**
  * Stage 3, Parse: reads the body once, keeps the raw bytes, extracts model, stream, max_tokens, stream_options
@@ -27,21 +28,18 @@ public class OpenAiProtocol {
         this.routes = routes;
     }
 
-    /** Reads and parses the body of a proxied request. */
-    public Uni<ParsedRequest> parse(Exchange exchange, Caller caller) {
-        return exchange.readBody().map(body -> parse(exchange.endpoint(), caller, body.getBytes()))
-                .invoke(request -> exchange.modelRequested(request.model()));
-    }
-
-    /** Parses raw JSON bytes; a pure function, unit-tested directly. */
-    public ParsedRequest parse(Endpoint endpoint, Caller caller, byte[] raw) {
+    /**
+     * Parses the raw JSON body of a proxied request (a pure function, unit-tested directly) and resolves the model
+     * route the caller is entitled to.
+     */
+    public ParsedRequest parse(Operation operation, Caller caller, byte[] raw) {
         RequestScanner.Fields f = RequestScanner.scan(raw);
-        requireFields(endpoint, f);
-        entitled(caller, f.model);
+        requireFields(operation, f);
+        ModelRoute route = entitled(caller, f.model);
         Integer maxTokens = f.maxCompletionTokens != null ? f.maxCompletionTokens : f.maxTokens;
         BodyLayout layout = new BodyLayout(f.objectStart, f.modelStart, f.modelEnd, f.streamOptionsStart,
                 f.includeUsageStart, f.includeUsageEnd, f.streamOptionsEmpty, f.promptStart);
-        return new ParsedRequest(caller, endpoint, f.model, f.stream && endpoint != Endpoint.EMBEDDINGS,
+        return new ParsedRequest(caller, operation, f.model, route, f.stream && operation != Operation.EMBEDDINGS,
                 f.includeUsage, maxTokens, f.prompt.estimatedTokens(), raw, layout);
     }
 
@@ -57,7 +55,7 @@ public class OpenAiProtocol {
         StringBuilder json = new StringBuilder(64 + all.size() * 96).append("{\"object\":\"list\",\"data\":[");
         String separator = "";
         for (ModelRoute model : all.stream().filter(m -> caller.mayUse(m.name())).sorted(
-                java.util.Comparator.comparing(ModelRoute::name)).toList()) {
+                Comparator.comparing(ModelRoute::name)).toList()) {
             json.append(separator).append(modelJson(model));
             separator = ",";
         }
@@ -70,15 +68,15 @@ public class OpenAiProtocol {
     }
 
     private String modelJson(ModelRoute model) {
-        return "{\"id\":" + io.tokengate.error.Json.quote(model.name()) + ",\"object\":\"model\",\"created\":"
-                + routes.createdEpochSeconds() + ",\"owned_by\":" + io.tokengate.error.Json.quote(model.ownedBy()) + "}";
+        return "{\"id\":" + Json.quote(model.name()) + ",\"object\":\"model\",\"created\":"
+                + routes.createdEpochSeconds() + ",\"owned_by\":" + Json.quote(model.ownedBy()) + "}";
     }
 
-    private static void requireFields(Endpoint endpoint, RequestScanner.Fields f) {
+    private static void requireFields(Operation operation, RequestScanner.Fields f) {
         if (f.model == null) {
             throw new GatewayFailure(new GatewayError.MissingField("model"));
         }
-        String missing = switch (endpoint) {
+        String missing = switch (operation) {
             case CHAT_COMPLETIONS -> f.hasMessages ? null : "messages";
             case COMPLETIONS -> f.hasPrompt ? null : "prompt";
             case EMBEDDINGS -> f.hasInput ? null : "input";

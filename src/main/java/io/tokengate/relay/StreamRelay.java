@@ -4,12 +4,16 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.protocol.ParsedRequest;
-import io.tokengate.upstream.UpstreamResponse;
+import io.tokengate.request.CancelSignal;
+import io.tokengate.request.Outcome;
+import io.tokengate.request.ParsedRequest;
+import io.tokengate.request.TokenAllowance;
+import io.tokengate.request.UpstreamResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Relays one SSE stream event by event, flushed as they arrive, with back-pressure both ways: a slow client
@@ -17,8 +21,8 @@ import io.vertx.core.http.HttpServerResponse;
  * never with a clean-looking end.
  */
 final class StreamRelay {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StreamRelay.class);
-    private final Exchange exchange;
+    private static final Logger LOG = Logger.getLogger(StreamRelay.class);
+    private final CancelSignal client;
     private final ParsedRequest request;
     private final UpstreamResponse upstream;
     private final UniEmitter<? super Outcome> emitter;
@@ -29,14 +33,14 @@ final class StreamRelay {
     private boolean done;
     private boolean budgetSpent;
 
-    StreamRelay(Exchange exchange, ParsedRequest request, UpstreamResponse upstream, TokenAllowance allowance,
-            UniEmitter<? super Outcome> emitter) {
-        this.exchange = exchange;
+    StreamRelay(HttpServerResponse out, CancelSignal client, ParsedRequest request, UpstreamResponse upstream,
+            TokenAllowance allowance, UniEmitter<? super Outcome> emitter) {
+        this.client = client;
         this.request = request;
         this.upstream = upstream;
         this.emitter = emitter;
         this.tap = new StreamTap(!request.clientWantsUsage(), allowance, request.estimatedPromptTokens());
-        this.out = exchange.response();
+        this.out = out;
     }
 
     void start() {
@@ -44,7 +48,7 @@ final class StreamRelay {
                 .putHeader("content-type", "text/event-stream")
                 .putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
-        exchange.onClientGone(this::clientGone);
+        client.onCancel(this::clientGone);
         HttpClientResponse rest = upstream.rest();
         rest.handler(this::chunk);
         rest.exceptionHandler(this::broken);
@@ -59,7 +63,7 @@ final class StreamRelay {
         if (done) {
             return;
         }
-        upstream.watchdog().chunk();
+        upstream.link().chunkArrived();
         Buffer forward = filter(chunk);
         if (forward.length() > 0) {
             out.write(forward);
@@ -68,7 +72,7 @@ final class StreamRelay {
             }
         }
         if (budgetSpent) {
-            fail(new GatewayError.RateLimited(request.caller().tenant(), "token budget", true, 60, java.util.Map.of()));
+            fail(new GatewayError.RateLimited(request.caller().tenant(), "token budget", true, 60, Map.of()));
         } else if (out.writeQueueFull()) {
             upstream.rest().pause();
             out.drainHandler(v -> upstream.rest().resume());
@@ -125,19 +129,19 @@ final class StreamRelay {
         if (tap.complete()) {
             finish(200, null);
         } else {
-            upstream.broke();
-            fail(new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), "ended without [DONE]"));
+            upstream.link().broke();
+            fail(new GatewayError.StreamInterrupted(backend(), "ended without [DONE]"));
         }
     }
 
     private void broken(Throwable cause) {
-        if (done || exchange.clientGone()) {
+        if (done || client.cancelled()) {
             return;
         }
-        upstream.broke();
-        String expired = upstream.watchdog().expired();
-        fail(expired != null ? new GatewayError.UpstreamTimedOut(upstream.candidate().endpoint().id(), expired)
-                : new GatewayError.StreamInterrupted(upstream.candidate().endpoint().id(), String.valueOf(cause)));
+        upstream.link().broke();
+        String expired = upstream.link().expired();
+        fail(expired != null ? new GatewayError.UpstreamTimedOut(backend(), expired)
+                : new GatewayError.StreamInterrupted(backend(), String.valueOf(cause)));
     }
 
     private void fail(GatewayError error) {
@@ -145,9 +149,9 @@ final class StreamRelay {
             return;
         }
         done = true; // first: cancelling the upstream fires its exception handler, which must find us done
-        LOG.debugf("request %s: stream ended early: %s", exchange.requestId(), error);
+        LOG.debugf("request %s: stream ended early: %s", out.headers().get("x-request-id"), error);
         ErrorBody body = ErrorCatalog.describe(error);
-        upstream.cancel();
+        upstream.link().cancel();
         out.write(body.toSseEvent());
         finish(200, body.code());
     }
@@ -155,14 +159,14 @@ final class StreamRelay {
     private void clientGone() {
         if (!done) {
             done = true; // first: the reset below fires the upstream's exception handler, which is not a backend fault
-            upstream.cancel();
+            upstream.link().cancel();
             complete(499, "client_closed_request");
         }
     }
 
     private void finish(int status, String errorCode) {
-        upstream.watchdog().stop();
-        if (!out.ended() && !exchange.clientGone()) {
+        upstream.link().stopTimers();
+        if (!out.ended() && !client.cancelled()) {
             out.end();
         }
         complete(status, errorCode);
@@ -170,9 +174,13 @@ final class StreamRelay {
 
     private void complete(int status, String errorCode) {
         done = true;
-        emitter.complete(new Outcome(status, tap.usage(request.estimatedPromptTokens()), errorCode,
-                upstream.candidate().endpoint().id(), upstream.attempts(),
-                firstByteNanos == 0 ? System.nanoTime() : firstByteNanos, System.nanoTime() - upstream.sentNanos(),
-                tap.finishReason()));
+        emitter.complete(Outcome.status(status).errorCode(errorCode).request(request)
+                .usage(tap.usage(request.estimatedPromptTokens())).answeredBy(upstream.endpoint(), upstream.attempts())
+                .firstByteNanos(firstByteNanos == 0 ? System.nanoTime() : firstByteNanos)
+                .upstreamNanos(System.nanoTime() - upstream.sentNanos()).finishReason(tap.finishReason()).build());
+    }
+
+    private String backend() {
+        return upstream.endpoint().toString();
     }
 }

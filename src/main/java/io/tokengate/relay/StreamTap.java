@@ -1,7 +1,9 @@
 package io.tokengate.relay;
 
-import io.tokengate.protocol.Usage;
-import io.tokengate.protocol.UsageReader;
+import io.tokengate.request.FinishReason;
+import io.tokengate.request.TokenAllowance;
+import io.tokengate.request.Usage;
+import io.tokengate.request.UsageReader;
 
 /**
  * Looks at each SSE event on its way to the client: taps usage, notes {@code [DONE]} and error events,
@@ -67,7 +69,7 @@ final class StreamTap {
             contentChunks++;
         }
         if (finishReason == null) {
-            finishReason = io.tokengate.protocol.FinishReason.find(d, from, end);
+            finishReason = io.tokengate.request.FinishReason.find(d, from, end);
         }
         int usage = Bytes.lastIndexOf(d, from, end, USAGE);
         if (usage < 0) {

@@ -193,6 +193,6 @@ public final class Backend {
 
     @Override
     public String toString() {
-        return endpoint.id();
+        return endpoint.id().toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.tokengate.routing;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokengate.config.EndpointId;
 import io.tokengate.config.PoolSpec;
 import io.tokengate.config.RouteTable;
 import jakarta.inject.Inject;
@@ -15,7 +16,7 @@ import java.util.Map;
 @Singleton
 public class Backends {
     private final Map<String, List<Backend>> byPool = new HashMap<>();
-    private final Map<String, Backend> byEndpoint = new HashMap<>();
+    private final Map<EndpointId, Backend> byEndpoint = new HashMap<>();
     private final RoutingMetrics metrics;
 
     @Inject
@@ -40,7 +41,7 @@ public class Backends {
         return byPool.getOrDefault(pool, List.of());
     }
 
-    public Backend endpoint(String id) {
+    public Backend endpoint(EndpointId id) {
         return byEndpoint.get(id);
     }
 

@@ -19,7 +19,7 @@ public final class RoutingMetrics {
 
     void register(Backend b) {
         String pool = b.pool().name();
-        String endpoint = b.endpoint().id();
+        String endpoint = b.endpoint().id().toString();
         Gauge.builder("tokengate.upstream.in_flight", b, Backend::inFlight).tags("pool", pool, "endpoint", endpoint)
                 .description("Requests in flight to the endpoint from this replica").register(registry);
         Gauge.builder("tokengate.upstream.breaker.state", b, x -> x.breaker().ordinal())
@@ -57,6 +57,6 @@ public final class RoutingMetrics {
 
     private Counter counter(String name, String description, Backend b, String key, String value) {
         return Counter.builder(name).description(description)
-                .tags("pool", b.pool().name(), "endpoint", b.endpoint().id(), key, value).register(registry);
+                .tags("pool", b.pool().name(), "endpoint", b.endpoint().id().toString(), key, value).register(registry);
     }
 }

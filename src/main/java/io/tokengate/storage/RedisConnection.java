@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.InvalidConfigException;
-import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.tokengate.storage.StoreUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection;
+import io.tokengate.storage.StoreUnavailable;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;

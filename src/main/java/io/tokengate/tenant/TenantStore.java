@@ -60,11 +60,4 @@ public interface TenantStore {
             super(message, null, false, false);
         }
     }
-
-    /** The backing store cannot be reached. */
-    final class StoreUnavailable extends RuntimeException {
-        public StoreUnavailable(String message, Throwable cause) {
-            super(message, cause, false, false);
-        }
-    }
 }

@@ -4,10 +4,13 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.protocol.ParsedRequest;
-import io.tokengate.protocol.Usage;
-import io.tokengate.protocol.UsageReader;
+import io.tokengate.request.AttemptContext;
+import io.tokengate.request.ParsedRequest;
+import io.tokengate.request.UpstreamResponse;
+import io.tokengate.request.Usage;
+import io.tokengate.request.UsageReader;
 import io.tokengate.routing.Candidate;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -23,12 +26,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class Attempt {
     private final Vertx vertx;
-    private final io.vertx.core.Context context;
+    private final Context context;
     private final HttpClient client;
     private final Candidate candidate;
     private final ParsedRequest request;
-    private final String requestId;
-    private final java.util.Map<String, String> traceHeaders;
+    private final AttemptContext caller;
     private final int number;
     private UniEmitter<? super UpstreamResponse> emitter;
     private HttpClientRequest upstream;
@@ -40,16 +42,15 @@ final class Attempt {
     private long sentNanos;
 
     /** {@code adopt}: the planner already took this endpoint's in-flight slot for the request (first attempt). */
-    Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, String requestId, int number,
-            boolean adopt, java.util.Map<String, String> traceHeaders) {
-        this.traceHeaders = traceHeaders;
+    Attempt(Vertx vertx, HttpClient client, Candidate candidate, ParsedRequest request, AttemptContext caller,
+            int number, boolean adopt) {
         this.holding = adopt;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
         this.candidate = candidate;
         this.request = request;
-        this.requestId = requestId;
+        this.caller = caller;
         this.number = number;
     }
 
@@ -103,12 +104,12 @@ final class Attempt {
     private RequestOptions options() {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setHost(candidate.endpoint().host()).setPort(candidate.endpoint().port())
-                .setSsl(candidate.endpoint().ssl()).setURI(candidate.endpoint().path(request.endpoint().path()))
+                .setSsl(candidate.endpoint().ssl()).setURI(candidate.endpoint().path(request.operation().path()))
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
-                .putHeader("x-request-id", requestId);
+                .putHeader("x-request-id", caller.requestId());
         candidate.pool().authorization().ifPresent(value -> options.putHeader("authorization", value));
-        traceHeaders.forEach(options::putHeader);
+        caller.traceHeaders().forEach(options::putHeader);
         return options;
     }
 
@@ -136,10 +137,10 @@ final class Attempt {
         response.exceptionHandler(this::fail);
         if (response.statusCode() >= 500) {
             response.body(); // drain, so the connection can be reused
-            fail(new GatewayFailure(new GatewayError.UpstreamFailed(candidate.endpoint().id(), response.statusCode())));
+            fail(new GatewayFailure(new GatewayError.UpstreamFailed(endpointId(), response.statusCode())));
         } else if (response.statusCode() == 429) {
             response.body();
-            fail(new GatewayFailure(new GatewayError.UpstreamOverloaded(candidate.endpoint().id(),
+            fail(new GatewayFailure(new GatewayError.UpstreamOverloaded(endpointId(),
                     retryAfterSeconds(response.getHeader("retry-after")))));
         } else if (request.stream() && response.statusCode() == 200 && isEventStream(response)) {
             firstChunk(response);
@@ -150,14 +151,13 @@ final class Attempt {
 
     private void firstChunk(HttpClientResponse response) {
         response.endHandler(v -> fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(
-                candidate.endpoint().id(), "stream ended before any data"))));
+                endpointId(), "stream ended before any data"))));
         response.handler(chunk -> {
             response.pause();
             response.handler(null);
             response.endHandler(null);
             watchdog.chunk();
-            emitter.complete(new UpstreamResponse(candidate, 200, response.headers(), chunk, null, response,
-                    upstream, watchdog, number, this::release, sentNanos, System.nanoTime()));
+            emitter.complete(answered().stream(response.headers(), chunk, response).build());
         });
     }
 
@@ -173,12 +173,17 @@ final class Attempt {
             try {
                 Usage usage = response.statusCode() == 200
                         ? UsageReader.fromResponse(body.getBytes(), request.estimatedPromptTokens()) : Usage.NONE;
-                emitter.complete(new UpstreamResponse(candidate, response.statusCode(), response.headers(), body,
-                        usage, null, upstream, watchdog, number, this::release, sentNanos, System.nanoTime()));
+                emitter.complete(answered().complete(response.statusCode(), response.headers(), body, usage).build());
             } catch (UsageReader.NotJson e) {
-                fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(candidate.endpoint().id(), "not JSON")));
+                fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(endpointId(), "not JSON")));
             }
         });
+    }
+
+    /** The answer of this attempt, as far as it is the same for plain answers and streams. */
+    private UpstreamResponse.Builder answered() {
+        return UpstreamResponse.from(candidate.endpoint().id(), new AttemptLink(watchdog, candidate.backend(), upstream,
+                this::release)).attempt(number).timing(sentNanos, System.nanoTime());
     }
 
     private void fail(Throwable cause) {
@@ -192,7 +197,7 @@ final class Attempt {
     }
 
     private GatewayError classify(Throwable cause) {
-        String id = candidate.endpoint().id();
+        String id = candidate.endpoint().id().toString();
         if (cause instanceof GatewayFailure f) {
             return f.error();
         }
@@ -206,6 +211,10 @@ final class Attempt {
             return new GatewayError.UpstreamProtocolError(id, "connection closed mid-response");
         }
         return new GatewayError.UpstreamUnreachable(id);
+    }
+
+    private String endpointId() {
+        return candidate.endpoint().id().toString();
     }
 
     /** Seconds of a {@code Retry-After} header (delta-seconds form; absent or a date: 1). */

@@ -3,9 +3,11 @@ package io.tokengate.upstream;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.tokengate.config.EndpointId;
 import io.tokengate.config.PoolSpec;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
+import io.tokengate.request.UpstreamResponse;
 import io.tokengate.routing.Backend;
 import io.tokengate.routing.Backends;
 import jakarta.enterprise.util.TypeLiteral;
@@ -28,7 +30,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @Singleton
 class EndpointGuards {
     private static final TypeLiteral<Uni<UpstreamResponse>> TYPE = new TypeLiteral<>() {};
-    private final Map<String, TypedGuard<Uni<UpstreamResponse>>> guards = new HashMap<>();
+    private final Map<EndpointId, TypedGuard<Uni<UpstreamResponse>>> guards = new HashMap<>();
 
     @Inject
     EndpointGuards(Backends backends) {

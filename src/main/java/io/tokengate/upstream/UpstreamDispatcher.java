@@ -6,8 +6,9 @@ import io.tokengate.config.RouteTable;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Exchange;
-import io.tokengate.protocol.ParsedRequest;
+import io.tokengate.request.AttemptContext;
+import io.tokengate.request.ParsedRequest;
+import io.tokengate.request.UpstreamResponse;
 import io.tokengate.routing.Backends;
 import io.tokengate.routing.Candidate;
 import io.tokengate.routing.RoutePlan;
@@ -47,24 +48,25 @@ public class UpstreamDispatcher {
         routes.pools().values().forEach(pool -> budgets.put(pool.name(), new RetryBudget(pool.retry())));
     }
 
-    public Uni<UpstreamResponse> dispatch(Exchange exchange, ParsedRequest request, RoutePlan plan) {
+    public Uni<UpstreamResponse> dispatch(ParsedRequest request, RoutePlan plan, AttemptContext caller) {
         if (plan.candidates().isEmpty()) {
             return Uni.createFrom().failure(new GatewayFailure(new GatewayError.NoHealthyBackend(plan.model(),
                     "no endpoint is available", plan.retryAfterSeconds())));
         }
         PoolSpec primary = plan.candidates().get(0).pool();
         budgets.get(primary.name()).deposit();
-        return attempt(new Try(exchange, request, plan, primary, Vertx.currentContext()), 0, 0);
+        return attempt(new Try(caller, request, plan, primary, Vertx.currentContext()), 0, 0);
     }
 
     /** What stays the same across the attempts of one request. */
-    private record Try(Exchange exchange, ParsedRequest request, RoutePlan plan, PoolSpec primary, Context context) {}
+    private record Try(AttemptContext caller, ParsedRequest request, RoutePlan plan, PoolSpec primary,
+            Context context) {}
 
     private Uni<UpstreamResponse> attempt(Try t, int index, int retries) {
         Candidate candidate = t.plan().candidates().get(index);
-        Attempt attempt = new Attempt(vertx, clients.forPool(candidate.pool()), candidate, t.request(),
-                t.exchange().requestId(), index + 1, index == 0, t.exchange().traceHeaders());
-        t.exchange().onClientGone(attempt::cancel);
+        Attempt attempt = new Attempt(vertx, clients.forPool(candidate.pool()), candidate, t.request(), t.caller(),
+                index + 1, index == 0);
+        t.caller().cancel().onCancel(attempt::cancel);
         return guards.call(candidate.backend(), attempt::run)
                 .invoke(response -> candidate.backend().succeeded())
                 .onFailure().recoverWithUni(failure -> onContext(t.context(), 0)
@@ -84,7 +86,7 @@ public class UpstreamDispatcher {
                 }
             }
         }
-        boolean more = index + 1 < t.plan().candidates().size() && !t.exchange().clientGone()
+        boolean more = index + 1 < t.plan().candidates().size() && !t.caller().cancel().cancelled()
                 && !(error instanceof GatewayError.ClientClosed);
         if (!more) {
             return Uni.createFrom().failure(new GatewayFailure(error));
@@ -102,7 +104,7 @@ public class UpstreamDispatcher {
 
     private static GatewayError classify(Throwable failure, Candidate candidate, String model) {
         if (failure instanceof TimeoutException) {
-            return new GatewayError.UpstreamTimedOut(candidate.endpoint().id(), "first token");
+            return new GatewayError.UpstreamTimedOut(candidate.endpoint().id().toString(), "first token");
         }
         if (failure instanceof CircuitBreakerOpenException) {
             return new GatewayError.NoHealthyBackend(model, "circuit breaker open", 1);

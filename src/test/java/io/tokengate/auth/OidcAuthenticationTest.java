@@ -10,6 +10,8 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Credentials;
 import io.tokengate.tenant.TenantStore;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.Gateway;
@@ -17,7 +19,6 @@ import io.tokengate.testing.KeycloakResource;
 import io.tokengate.testing.LogCapture;
 import io.tokengate.testing.SimulatorResource;
 import io.tokengate.testing.TokenForge;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -79,11 +80,11 @@ class OidcAuthenticationTest {
     }
 
     private Caller caller(String token) {
-        return authenticator.authenticate((RoutingContext) null, "Bearer " + token).await().atMost(WAIT);
+        return authenticator.authenticate(new Credentials("Bearer " + token)).await().atMost(WAIT);
     }
 
     private boolean isAdmin(String token) {
-        return authenticator.isAdminToken(null, "Bearer " + token).await().atMost(WAIT);
+        return authenticator.isAdminToken(new Credentials("Bearer " + token)).await().atMost(WAIT);
     }
 
     @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection.Script;
-import io.tokengate.tenant.Limits;
+import io.tokengate.storage.RedisTopology;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.Limits.Period;
 import io.tokengate.tenant.Limits.TokenBudget;
-import io.tokengate.tenant.TenantStore.StoreUnavailable;
-import io.tokengate.storage.RedisTopology;
+import io.tokengate.tenant.Limits;
 import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisServer;
 import io.vertx.redis.client.Command;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection;
-import io.tokengate.tenant.TenantStore;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -72,9 +72,9 @@ class RedisUsageLedgerTest extends UsageLedgerContract {
     void failsFastWhileRedisIsDownAndRecovers() {
         server.stop();
         long started = System.nanoTime();
-        assertThat(failure(ledger.append(usage("acme", "lost")))).isInstanceOf(TenantStore.StoreUnavailable.class);
+        assertThat(failure(ledger.append(usage("acme", "lost")))).isInstanceOf(StoreUnavailable.class);
         assertThat(failure(ledger.read("acme", Instant.EPOCH, FAR_FUTURE)))
-                .isInstanceOf(TenantStore.StoreUnavailable.class);
+                .isInstanceOf(StoreUnavailable.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.multipliedBy(2).plusMillis(500));
 
         server.restart();

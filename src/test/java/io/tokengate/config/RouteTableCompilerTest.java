@@ -44,8 +44,8 @@ class RouteTableCompilerTest {
         assertThat(llama.pools()).extracting(PoolSpec::name).containsExactly("primary", "backup");
         PoolSpec primary = llama.pools().get(0);
         assertThat(primary.firstTokenTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(primary.endpoints().get(0)).isEqualTo(new EndpointSpec("primary/0", "http", "gpu-a", 8000, "", 1));
-        assertThat(primary.endpoints().get(1)).isEqualTo(new EndpointSpec("primary/1", "https", "gpu-b", 443, "", 3));
+        assertThat(primary.endpoints().get(0)).isEqualTo(new EndpointSpec(new EndpointId("primary", 0), "http", "gpu-a", 8000, "", 1));
+        assertThat(primary.endpoints().get(1)).isEqualTo(new EndpointSpec(new EndpointId("primary", 1), "https", "gpu-b", 443, "", 3));
         assertThat(llama.pools().get(1).endpoints().get(0).path("/v1/chat/completions")).isEqualTo("/prefix/v1/chat/completions");
     }
 

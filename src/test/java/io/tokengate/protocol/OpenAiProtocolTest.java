@@ -3,12 +3,13 @@ package io.tokengate.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tokengate.auth.Caller;
 import io.tokengate.config.ModelRoute;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
-import io.tokengate.ingress.Endpoint;
+import io.tokengate.request.Caller;
+import io.tokengate.request.Operation;
+import io.tokengate.request.ParsedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class OpenAiProtocolTest {
             "model-b", new ModelRoute("model-b", "served-b", List.of(), "x")), Map.of(), 1000, 100, 0));
 
     private ParsedRequest chat(String json) {
-        return protocol.parse(Endpoint.CHAT_COMPLETIONS, ANYONE, json.getBytes(StandardCharsets.UTF_8));
+        return protocol.parse(Operation.CHAT_COMPLETIONS, ANYONE, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String body(ParsedRequest request, String upstreamModel) {
@@ -112,7 +113,7 @@ class OpenAiProtocolTest {
     @Test
     void unknownAndForbiddenModelsLookTheSame() {
         byte[] raw = "{\"model\":\"model-b\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> protocol.parse(Endpoint.CHAT_COMPLETIONS, ONLY_A, raw))
+        assertThatThrownBy(() -> protocol.parse(Operation.CHAT_COMPLETIONS, ONLY_A, raw))
                 .isInstanceOfSatisfying(GatewayFailure.class,
                         f -> assertThat(f.error()).isEqualTo(new GatewayError.ModelNotFound("model-b")));
         assertThat(protocol.modelList(ONLY_A).toString()).contains("model-a").doesNotContain("model-b");
@@ -120,9 +121,9 @@ class OpenAiProtocolTest {
 
     @Test
     void embeddingsAndCompletionsSizeTheirInput() {
-        ParsedRequest embed = protocol.parse(Endpoint.EMBEDDINGS, ANYONE,
+        ParsedRequest embed = protocol.parse(Operation.EMBEDDINGS, ANYONE,
                 "{\"model\":\"model-a\",\"input\":[\"abcd\",\"efgh\"]}".getBytes(StandardCharsets.UTF_8));
-        ParsedRequest tokens = protocol.parse(Endpoint.COMPLETIONS, ANYONE,
+        ParsedRequest tokens = protocol.parse(Operation.COMPLETIONS, ANYONE,
                 "{\"model\":\"model-a\",\"prompt\":[[1,2,3],[4]]}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(embed.estimatedPromptTokens()).isEqualTo(2);

@@ -2,7 +2,7 @@ package io.tokengate.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokengate.protocol.Usage;
+import io.tokengate.request.Usage;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.tokengate.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokengate.config.EndpointId;
 import io.tokengate.config.EndpointSpec;
 import io.tokengate.config.PoolSpec;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class BalancerTest {
     static List<Backend> pool(PoolSpec.Balancer balancer, int... weights) {
         List<EndpointSpec> endpoints = new ArrayList<>();
         for (int i = 0; i < weights.length; i++) {
-            endpoints.add(new EndpointSpec("p/" + i, "http", "h" + i, 8000, "", weights[i]));
+            endpoints.add(new EndpointSpec(new EndpointId("p", i), "http", "h" + i, 8000, "", weights[i]));
         }
         PoolSpec spec = new PoolSpec("p", endpoints, Optional.empty(), false, 8, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), balancer,

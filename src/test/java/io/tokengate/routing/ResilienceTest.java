@@ -6,6 +6,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tokengate.config.EndpointId;
 import io.tokengate.sim.Simulator;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.FleetResource;
@@ -71,7 +72,7 @@ class ResilienceTest {
     @Test
     void failingEndpointOpensItsBreakerClientsSeeNoErrorAndTheHalfOpenProbeClosesIt() throws Exception {
         Simulator sick = FleetResource.trio[1];
-        Backend b = backends.endpoint("trio/1");
+        Backend b = backends.endpoint(new EndpointId("trio", 1));
         closeByTraffic(b); // other tests may have tripped it
         sick.failAll(500);
         for (int i = 0; i < 30; i++) {
@@ -117,7 +118,7 @@ class ResilienceTest {
         await(() -> clientClosed() >= closedBefore + 6, Duration.ofSeconds(3)); // recorded as 499, not stream_interrupted
         long now = System.nanoTime();
         for (int i = 0; i < 3; i++) {
-            assertThat(backends.endpoint("lif/" + i).ejected(now)).as("lif/" + i).isFalse();
+            assertThat(backends.endpoint(new EndpointId("lif", i)).ejected(now)).as("lif/" + i).isFalse();
         }
     }
 
@@ -179,7 +180,7 @@ class ResilienceTest {
         for (int i = 0; i < 4; i++) {
             assertThat(client.chat().completions().create(chat("refused-llama", "r" + i)).choices()).hasSize(1);
         }
-        assertThat(backends.endpoint("refused/0").ejected(System.nanoTime())).isTrue();
+        assertThat(backends.endpoint(new EndpointId("refused", 0)).ejected(System.nanoTime())).isTrue();
         assertThat(FleetResource.trio[0].requests()).isEqualTo(4);
     }
 
@@ -192,7 +193,7 @@ class ResilienceTest {
                 assertThat(client.chat().completions().create(chat("rr-llama", "x" + i)).choices()).hasSize(1);
             }
             assertThat(busy.requests()).isEqualTo(1);
-            Backend b = backends.endpoint("rr/2");
+            Backend b = backends.endpoint(new EndpointId("rr", 2));
             assertThat(b.available(System.nanoTime())).isFalse();
             for (int i = 0; i < 6; i++) {
                 client.chat().completions().create(chat("rr-llama", "y" + i));
@@ -246,7 +247,7 @@ class ResilienceTest {
     @Test
     void coldPoolWakesOnceServesAfterWakingAndTheWaitSpendsNoQuota() throws Exception {
         String key = tenant("cold-co", "{\"requests_per_minute\":100}");
-        await(() -> backends.endpoint("cold/0").probed(), Duration.ofSeconds(5));
+        await(() -> backends.endpoint(new EndpointId("cold", 0)).probed(), Duration.ofSeconds(5));
         assertThat(Gateway.request("GET", "/q/health/ready").body()).contains("cold (0/1");
 
         CompletableFuture<HttpResponse<String>> first = async(key, body("cold-llama", false, ""));
@@ -263,14 +264,14 @@ class ResilienceTest {
 
     @Test
     void aPreferredPoolAtZeroIsWokenWhileTheFallbackServes() throws Exception {
-        await(() -> backends.endpoint("sleepy/0").probed(), Duration.ofSeconds(5));
+        await(() -> backends.endpoint(new EndpointId("sleepy", 0)).probed(), Duration.ofSeconds(5));
         long start = System.nanoTime();
         HttpResponse<String> first = raw(Gateway.DEMO_KEY, body("preferred-llama", false, ""));
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - start) / 1_000_000).as("served by the fallback, no wait").isLessThan(250);
         assertThat(FleetResource.backup.requests()).isEqualTo(1);
         await(() -> FleetResource.sleepy.wakes() == 1, Duration.ofSeconds(2));
-        await(() -> backends.endpoint("sleepy/0").available(System.nanoTime()), Duration.ofSeconds(5));
+        await(() -> backends.endpoint(new EndpointId("sleepy", 0)).available(System.nanoTime()), Duration.ofSeconds(5));
         assertThat(raw(Gateway.DEMO_KEY, body("preferred-llama", false, "")).statusCode()).isEqualTo(200);
         assertThat(FleetResource.sleepy.requests()).as("once awake, the preferred pool serves").isEqualTo(1);
         assertThat(FleetResource.sleepy.wakes()).isEqualTo(1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection.Script;
-import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.testing.RedisCluster;
 import io.tokengate.testing.RedisServer;
 import io.vertx.core.Context;

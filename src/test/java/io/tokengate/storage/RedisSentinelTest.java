@@ -8,7 +8,7 @@ import static io.tokengate.storage.RedisClusterTest.onLoop;
 import static io.tokengate.storage.RedisClusterTest.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokengate.tenant.TenantStore.StoreUnavailable;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.testing.RedisSentinel;
 import io.tokengate.testing.RedisServer;
 import io.vertx.core.Context;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.storage.RedisConnection;
 import io.tokengate.storage.RedisTopology;
+import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisServer;
 import io.vertx.redis.client.Command;
@@ -115,7 +116,7 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
 
     private static Duration assertUnavailableWithinTimeout(io.smallrye.mutiny.Uni<?> call) {
         long started = System.nanoTime();
-        assertThat(failure(call)).isInstanceOf(TenantStore.StoreUnavailable.class);
+        assertThat(failure(call)).isInstanceOf(StoreUnavailable.class);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).isLessThan(RedisReplicas.TIMEOUT.plusMillis(500));
         return took;

@@ -1,4 +1,4 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,14 +1,15 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
-import io.tokengate.auth.Caller;
-import io.tokengate.ingress.Endpoint;
+import io.tokengate.config.ModelRoute;
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * The output of stage 3, Parse: what the gateway needs to know about a request, plus the raw body, which is
- * forwarded untouched except for the byte ranges {@link #upstreamBody} patches. Never mutated by retries.
+ * forwarded untouched except for the byte ranges {@link #upstreamBody} patches. {@code route} is the model route the
+ * caller is entitled to, resolved once at parse. Never mutated by retries.
  */
-public record ParsedRequest(Caller caller, Endpoint endpoint, String model, boolean stream,
+public record ParsedRequest(Caller caller, Operation operation, String model, ModelRoute route, boolean stream,
         boolean clientWantsUsage, Integer maxTokens, int estimatedPromptTokens, byte[] raw, BodyLayout layout) {
 
     /** The body for one upstream attempt: the upstream model name, and usage requested on streams. */
@@ -26,7 +27,7 @@ public record ParsedRequest(Caller caller, Endpoint endpoint, String model, bool
         if (start < 0) {
             return new byte[0];
         }
-        return java.util.Arrays.copyOfRange(raw, start, Math.min(raw.length, start + n));
+        return Arrays.copyOfRange(raw, start, Math.min(raw.length, start + n));
     }
 
     /**

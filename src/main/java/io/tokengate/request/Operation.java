@@ -1,9 +1,12 @@
-package io.tokengate.ingress;
+package io.tokengate.request;
 
 import io.vertx.core.http.HttpMethod;
 
-/** The public OpenAI-compatible routes. {@code path} uses OpenAPI's template syntax. */
-public enum Endpoint {
+/**
+ * The public API operations a client can call (the output of stage 1, Match). {@code path} uses OpenAPI's template
+ * syntax. Not to be confused with an upstream endpoint ({@code EndpointSpec}), where a request is sent.
+ */
+public enum Operation {
     CHAT_COMPLETIONS(HttpMethod.POST, "/v1/chat/completions"),
     COMPLETIONS(HttpMethod.POST, "/v1/completions"),
     EMBEDDINGS(HttpMethod.POST, "/v1/embeddings"),
@@ -13,7 +16,7 @@ public enum Endpoint {
     private final HttpMethod method;
     private final String path;
 
-    Endpoint(HttpMethod method, String path) {
+    Operation(HttpMethod method, String path) {
         this.method = method;
         this.path = path;
     }
@@ -25,11 +28,6 @@ public enum Endpoint {
     /** The path as OpenAPI writes it, e.g. {@code /v1/models/{model}}. */
     public String path() {
         return path;
-    }
-
-    /** The path as a Vert.x route, e.g. {@code /v1/models/:model}. */
-    String routePath() {
-        return path.replace("{model}", ":model");
     }
 
     /** True for routes that proxy a model request to a backend. */

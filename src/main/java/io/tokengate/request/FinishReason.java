@@ -1,4 +1,4 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
 import java.nio.charset.StandardCharsets;
 

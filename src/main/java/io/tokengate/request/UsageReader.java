@@ -1,4 +1,4 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

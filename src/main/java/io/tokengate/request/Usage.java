@@ -1,4 +1,4 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
 /** Tokens one request consumed; {@code estimated} when the backend did not report them. */
 public record Usage(int promptTokens, int completionTokens, boolean estimated) {

@@ -1,4 +1,4 @@
-package io.tokengate.relay;
+package io.tokengate.request;
 
 /**
  * How many tokens (prompt + completion) a stream may deliver. Streams without {@code max_tokens} start with a

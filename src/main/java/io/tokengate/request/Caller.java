@@ -1,4 +1,4 @@
-package io.tokengate.auth;
+package io.tokengate.request;
 
 import java.util.Set;
 

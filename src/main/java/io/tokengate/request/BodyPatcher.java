@@ -1,7 +1,7 @@
-package io.tokengate.protocol;
+package io.tokengate.request;
 
 import io.tokengate.error.Json;
-import io.tokengate.protocol.ParsedRequest.BodyLayout;
+import io.tokengate.request.ParsedRequest.BodyLayout;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
