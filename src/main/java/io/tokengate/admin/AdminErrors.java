@@ -1,11 +1,18 @@
 package io.tokengate.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tokengate.error.ErrorBody;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
 import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.TenantStore;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -31,13 +38,13 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
             case TenantStore.Conflict c -> new GatewayError.Conflict(c.getMessage());
             case TenantStore.NotFound n -> new GatewayError.ResourceNotFound(n.getMessage());
             case StoreUnavailable u -> new GatewayError.StoreUnavailable("tenant store");
-            case jakarta.ws.rs.NotFoundException n -> new GatewayError.ResourceNotFound("Unknown admin URL.");
-            case jakarta.ws.rs.NotAllowedException n -> new GatewayError.MethodNotAllowed("this method", "this admin URL");
-            case jakarta.ws.rs.NotSupportedException n -> new GatewayError.InvalidValue("content-type", "must be application/json.");
-            case jakarta.ws.rs.NotAcceptableException n -> new GatewayError.InvalidValue("accept", "the admin API answers application/json.");
-            case com.fasterxml.jackson.core.JsonProcessingException j -> new GatewayError.MalformedJson(j.getOriginalMessage());
-            case jakarta.ws.rs.WebApplicationException w when w.getCause() != null -> classify(w.getCause());
-            case jakarta.ws.rs.BadRequestException b -> new GatewayError.MalformedJson("the body could not be read");
+            case NotFoundException n -> new GatewayError.ResourceNotFound("Unknown admin URL.");
+            case NotAllowedException n -> new GatewayError.MethodNotAllowed("this method", "this admin URL");
+            case NotSupportedException n -> new GatewayError.InvalidValue("content-type", "must be application/json.");
+            case NotAcceptableException n -> new GatewayError.InvalidValue("accept", "the admin API answers application/json.");
+            case JsonProcessingException j -> new GatewayError.MalformedJson(j.getOriginalMessage());
+            case WebApplicationException w when w.getCause() != null -> classify(w.getCause());
+            case BadRequestException b -> new GatewayError.MalformedJson("the body could not be read");
             default -> internal(failure);
         };
     }

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Reads and validates admin request bodies field by field, so every error names the offending field. */
@@ -20,7 +22,7 @@ final class AdminRequests {
 
     /** What a tenant body carries (the id may come from the path). */
     record TenantBody(String id, String displayName, List<String> allowedModels, Limits limits, OidcBinding oidc,
-            java.util.Map<String, Limits> modelLimits) {}
+            Map<String, Limits> modelLimits) {}
 
     /** What a key-creation body carries. */
     record KeyBody(String name, List<String> allowedModels, Limits limits, Instant expiresAt) {}
@@ -39,16 +41,16 @@ final class AdminRequests {
                 limits(json.get("limits"), "limits"), oidc(json.get("oidc")), modelLimits(json.get("model_limits")));
     }
 
-    private static java.util.Map<String, Limits> modelLimits(JsonNode node) {
+    private static Map<String, Limits> modelLimits(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
             throw type("model_limits", "an object of model name to limits");
         }
-        java.util.Map<String, Limits> byModel = new java.util.TreeMap<>();
+        Map<String, Limits> byModel = new TreeMap<>();
         node.fields().forEachRemaining(e -> byModel.put(e.getKey(), limits(e.getValue(), "model_limits." + e.getKey())));
-        return java.util.Map.copyOf(byModel);
+        return Map.copyOf(byModel);
     }
 
     static KeyBody key(JsonNode body) {

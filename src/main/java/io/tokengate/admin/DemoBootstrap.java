@@ -1,10 +1,11 @@
 package io.tokengate.admin;
 
-import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.tokengate.auth.ApiKeys;
 import io.tokengate.auth.Authenticator;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.InvalidConfigException;
 import io.tokengate.tenant.ApiKeyRecord;
 import io.tokengate.tenant.Limits;
 import io.tokengate.tenant.Tenant;
@@ -36,7 +37,7 @@ class DemoBootstrap {
         ApiKeys.Minted key = config.bootstrap().demoKey().isPresent()
                 ? authenticator.apiKeys().adopt(config.bootstrap().demoKey().get()) : authenticator.apiKeys().mint();
         if (key == null) {
-            throw new io.tokengate.config.InvalidConfigException("tokengate.bootstrap.demo-key",
+            throw new InvalidConfigException("tokengate.bootstrap.demo-key",
                     "is not an API key of the form sk-tg-<12-char id>-<secret>");
         }
         Instant now = Instant.now();

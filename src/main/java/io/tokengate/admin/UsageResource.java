@@ -11,9 +11,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * {@code GET /admin/v1/tenants/{id}/usage?from=&to=&group_by=model|key|day}: usage from the durable ledger,
@@ -37,13 +39,13 @@ public class UsageResource {
         Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC)
                 : instant("from", from);
         Instant end = to == null ? Instant.now().plusMillis(1) : instant("to", to);
-        UsageReport.rows(java.util.List.of(), groupBy); // validates group_by before any I/O
+        UsageReport.rows(List.of(), groupBy); // validates group_by before any I/O
         return Tenants.existing(store, tenant).chain(t -> ledger.read(tenant, start, end)).map(records -> AdminViews.ListOf.of(UsageReport.rows(records, groupBy)));
     }
 
     private static Instant instant(String param, String value) {
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw AdminRequests.invalid(param, "must be an RFC 3339 instant such as 2026-11-01T00:00:00Z.");
         }

@@ -115,10 +115,10 @@ public class BudgetGate {
      * What a stream may deliver: unlimited when nothing is metered or {@code max_tokens} bounds the reservation;
      * otherwise the reserved chunk, extended as the stream proceeds.
      */
-    public io.tokengate.request.TokenAllowance allowance(Reservation reservation) {
+    public TokenAllowance allowance(Reservation reservation) {
         ParsedRequest r = reservation.request();
         if (!reservation.metered() || !r.stream() || r.maxTokens() != null) {
-            return io.tokengate.request.TokenAllowance.UNLIMITED;
+            return TokenAllowance.UNLIMITED;
         }
         return new StreamAllowance(limits, reservation, streamChunkTokens,
                 decision -> budgets.record(r.caller().tenant(), decision));

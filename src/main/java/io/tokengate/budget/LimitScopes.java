@@ -1,6 +1,8 @@
 package io.tokengate.budget;
 
 import io.smallrye.mutiny.Uni;
+import io.tokengate.config.InvalidConfigException;
+import io.tokengate.config.RequestLimits;
 import io.tokengate.request.Caller;
 import io.tokengate.tenant.ApiKeyRecord;
 import io.tokengate.tenant.Limits;
@@ -9,6 +11,7 @@ import io.tokengate.tenant.TenantDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The limited scopes of a request: its tenant, its key and its tenant × model (from the cached directory);
@@ -24,13 +27,13 @@ final class LimitScopes {
     }
 
     /** The configured defaults ({@code tokengate.limits.tenant-defaults.*}) as limits, or null when none is set. */
-    static Limits defaults(io.tokengate.config.GatewayConfig.TenantDefaults d) {
+    static Limits defaults(RequestLimits.TenantDefaults d) {
         Limits.TokenBudget budget = d.tokenBudget().isPresent() ? new Limits.TokenBudget(d.tokenBudget().getAsLong(),
                 switch (d.tokenBudgetPeriod()) {
                     case "day" -> Limits.Period.DAY;
                     case "month" -> Limits.Period.MONTH;
                     case "total" -> Limits.Period.TOTAL;
-                    default -> throw new io.tokengate.config.InvalidConfigException(
+                    default -> throw new InvalidConfigException(
                             "tokengate.limits.tenant-defaults.token-budget-period", "must be day, month or total");
                 }) : null;
         Limits limits = new Limits(boxed(d.requestsPerMinute()), boxed(d.tokensPerMinute()),
@@ -38,7 +41,7 @@ final class LimitScopes {
         return limited(limits) ? limits : null;
     }
 
-    private static Long boxed(java.util.OptionalLong value) {
+    private static Long boxed(OptionalLong value) {
         return value.isPresent() ? value.getAsLong() : null;
     }
 

@@ -1,10 +1,12 @@
 package io.tokengate.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -30,7 +32,7 @@ public final class RouteTableCompiler {
                 config.limits().defaultMaxTokens(), Instant.now().getEpochSecond());
     }
 
-    private ModelRoute model(String name, GatewayConfig.ModelConfig model, Map<String, PoolSpec> pools) {
+    private ModelRoute model(String name, ModelConfig model, Map<String, PoolSpec> pools) {
         String key = PREFIX + "models." + name + ".pools";
         if (model.pools().isEmpty()) {
             throw new InvalidConfigException(key, "a model needs at least one pool");
@@ -50,7 +52,7 @@ public final class RouteTableCompiler {
                 Map.copyOf(model.upstreamModels()));
     }
 
-    private PoolSpec pool(String name, GatewayConfig.PoolConfig pool) {
+    private PoolSpec pool(String name, PoolConfig pool) {
         String key = PREFIX + "pools." + name;
         if (pool.endpoints().isEmpty()) {
             throw new InvalidConfigException(key + ".endpoints", "a pool needs at least one endpoint");
@@ -59,7 +61,7 @@ public final class RouteTableCompiler {
         for (int i = 0; i < pool.endpoints().size(); i++) {
             endpoints.add(endpoint(key + ".endpoints[" + i + "]", new EndpointId(name, i), pool.endpoints().get(i)));
         }
-        GatewayConfig.TimeoutConfig t = pool.timeouts();
+        PoolConfig.TimeoutConfig t = pool.timeouts();
         return new PoolSpec(name, List.copyOf(endpoints), authorization(key + ".api-key-ref", pool.apiKeyRef()),
                 h2c(key + ".http-version", pool.httpVersion()), positive(key + ".max-connections", pool.maxConnections()),
                 positive(key + ".timeouts.connect", t.connect()), positive(key + ".timeouts.first-token", t.firstToken()),
@@ -80,14 +82,14 @@ public final class RouteTableCompiler {
         };
     }
 
-    private static PoolSpec.Affinity affinity(String key, GatewayConfig.AffinityConfig a) {
+    private static PoolSpec.Affinity affinity(String key, PoolConfig.AffinityConfig a) {
         if (a.loadFactor() < 1.0) {
             throw new InvalidConfigException(key + ".load-factor", "must be at least 1.0, was " + a.loadFactor());
         }
         return new PoolSpec.Affinity(positive(key + ".prefix-bytes", a.prefixBytes()), a.loadFactor());
     }
 
-    private static PoolSpec.Breaker breaker(String key, GatewayConfig.BreakerConfig b) {
+    private static PoolSpec.Breaker breaker(String key, PoolConfig.BreakerConfig b) {
         if (b.failureRatio() <= 0 || b.failureRatio() > 1) {
             throw new InvalidConfigException(key + ".failure-ratio", "must be in (0, 1], was " + b.failureRatio());
         }
@@ -95,7 +97,7 @@ public final class RouteTableCompiler {
                 positive(key + ".delay", b.delay()), positive(key + ".success-threshold", b.successThreshold()));
     }
 
-    private static PoolSpec.Retry retry(String key, GatewayConfig.RetryConfig r) {
+    private static PoolSpec.Retry retry(String key, PoolConfig.RetryConfig r) {
         if (r.maxRetries() < 0) {
             throw new InvalidConfigException(key + ".max-retries", "must not be negative, was " + r.maxRetries());
         }
@@ -109,7 +111,7 @@ public final class RouteTableCompiler {
                 positive(key + ".max-backoff", r.maxBackoff()), r.budgetRatio(), r.minRetriesPerSecond());
     }
 
-    private static PoolSpec.Health health(String key, GatewayConfig.HealthConfig h) {
+    private static PoolSpec.Health health(String key, PoolConfig.HealthConfig h) {
         if (!h.path().startsWith("/")) {
             throw new InvalidConfigException(key + ".path", "must start with '/'");
         }
@@ -118,7 +120,7 @@ public final class RouteTableCompiler {
                 positive(key + ".unhealthy-threshold", h.unhealthyThreshold()));
     }
 
-    private static PoolSpec.Ejection ejection(String key, GatewayConfig.EjectionConfig e) {
+    private static PoolSpec.Ejection ejection(String key, PoolConfig.EjectionConfig e) {
         if (e.maxEjectedPercent() < 0 || e.maxEjectedPercent() > 100) {
             throw new InvalidConfigException(key + ".max-ejected-percent", "must be in [0, 100], was " + e.maxEjectedPercent());
         }
@@ -127,17 +129,17 @@ public final class RouteTableCompiler {
                 e.maxEjectedPercent());
     }
 
-    private static Optional<PoolSpec.Wake> wake(String key, GatewayConfig.WakeConfig w) {
+    private static Optional<PoolSpec.Wake> wake(String key, PoolConfig.WakeConfig w) {
         if (w.url().isEmpty()) {
             return Optional.empty();
         }
         parseUrl(key + ".url", w.url().get());
-        return Optional.of(new PoolSpec.Wake(w.url().get().strip(), w.method().toUpperCase(java.util.Locale.ROOT),
+        return Optional.of(new PoolSpec.Wake(w.url().get().strip(), w.method().toUpperCase(Locale.ROOT),
                 w.contentType(), w.body(), w.tokenRef(), w.caFile(), positive(key + ".deadline", w.deadline()),
                 positive(key + ".queue-size", w.queueSize())));
     }
 
-    private static EndpointSpec endpoint(String key, EndpointId id, GatewayConfig.EndpointConfig endpoint) {
+    private static EndpointSpec endpoint(String key, EndpointId id, PoolConfig.EndpointConfig endpoint) {
         URI uri = parseUrl(key + ".url", endpoint.url());
         boolean https = "https".equals(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
@@ -156,7 +158,7 @@ public final class RouteTableCompiler {
                 throw new InvalidConfigException(key, "has no host");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new InvalidConfigException(key, "is not a valid URL");
         }
     }

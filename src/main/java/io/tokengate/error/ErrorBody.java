@@ -1,14 +1,16 @@
 package io.tokengate.error;
 
+import java.util.Map;
+
 /**
  * One catalogued error as the client sees it: HTTP status, the OpenAI error fields, and the extra response
  * headers that go with it (Retry-After, x-ratelimit-*).
  */
 public record ErrorBody(int status, String type, String code, String message, String param,
-        java.util.Map<String, String> headers) {
+        Map<String, String> headers) {
 
     public ErrorBody(int status, String type, String code, String message, String param) {
-        this(status, type, code, message, param, java.util.Map.of());
+        this(status, type, code, message, param, Map.of());
     }
 
     /** The OpenAI error JSON: {@code {"error":{"message","type","param","code"}}}. */

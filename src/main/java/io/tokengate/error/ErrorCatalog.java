@@ -1,6 +1,8 @@
 package io.tokengate.error;
 
 import io.tokengate.error.GatewayError.*;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The one mapping from {@link GatewayError} to status, OpenAI {@code type} and {@code code}. Clients never see
@@ -13,7 +15,7 @@ public final class ErrorCatalog {
     private ErrorCatalog() {}
 
     private static ErrorBody rateLimited(RateLimited e) {
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(e.headers());
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
         headers.put("retry-after", Long.toString(Math.max(1, e.retryAfterSeconds())));
         return e.quota()
                 ? new ErrorBody(429, "insufficient_quota", "insufficient_quota", "You exceeded your token budget ("
@@ -22,8 +24,8 @@ public final class ErrorCatalog {
                         + e.scope() + "). Please try again in " + Math.max(1, e.retryAfterSeconds()) + "s.", null, headers);
     }
 
-    private static java.util.Map<String, String> retryAfter(long seconds) {
-        return java.util.Map.of("retry-after", Long.toString(Math.max(1, seconds)));
+    private static Map<String, String> retryAfter(long seconds) {
+        return Map.of("retry-after", Long.toString(Math.max(1, seconds)));
     }
 
     /** The client-facing form of {@code error}. */

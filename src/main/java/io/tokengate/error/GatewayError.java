@@ -1,5 +1,7 @@
 package io.tokengate.error;
 
+import java.util.Map;
+
 /**
  * Everything that can go wrong with a request, as data. {@link ErrorCatalog} is the only place that turns
  * one of these into an HTTP status and an OpenAI error body.
@@ -68,7 +70,7 @@ public sealed interface GatewayError {
      * RPM, TPM or concurrency (rate_limit_exceeded). {@code headers} are the x-ratelimit-* headers to send.
      */
     record RateLimited(String scope, String limit, boolean quota, long retryAfterSeconds,
-            java.util.Map<String, String> headers) implements GatewayError {}
+            Map<String, String> headers) implements GatewayError {}
 
     /** Shared state (Redis) cannot be reached and the policy is to reject. */
     record StoreUnavailable(String what) implements GatewayError {}

@@ -1,5 +1,6 @@
 package io.tokengate.error;
 
+import io.smallrye.mutiny.CompositeException;
 import io.tokengate.storage.StoreUnavailable;
 
 /** Carries a {@link GatewayError} through a failed {@code Uni}. No stack trace: these are expected outcomes. */
@@ -20,7 +21,7 @@ public final class GatewayFailure extends RuntimeException {
         if (t instanceof GatewayFailure f) {
             return f.error();
         }
-        if (t instanceof io.smallrye.mutiny.CompositeException c) {
+        if (t instanceof CompositeException c) {
             for (Throwable cause : c.getCauses()) {
                 if (cause instanceof GatewayFailure f) {
                     return f.error();

@@ -11,9 +11,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,7 +32,7 @@ public class HealthProber {
     private final Vertx vertx;
     private final Backends backends;
     private final PoolWaker waker;
-    private final java.util.Map<Backend, Long> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Backend, Long> timers = new ConcurrentHashMap<>();
     private HttpClient client;
     private volatile boolean stopped;
 
@@ -42,7 +45,7 @@ public class HealthProber {
 
     void start(@Observes StartupEvent event) {
         client = vertx.createHttpClient(new HttpClientOptions().setName("tokengate-health").setKeepAlive(true)
-                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE)
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout(2000));
         for (Backend b : backends.all()) {
             if (b.pool().health().enabled()) {

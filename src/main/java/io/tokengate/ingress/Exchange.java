@@ -60,7 +60,6 @@ public final class Exchange implements CancelSignal {
         return new Credentials(ctx.request().getHeader("authorization"));
     }
 
-
     /** The {@code {model}} path parameter of {@link Operation#GET_MODEL}. */
     public String modelParam() {
         return ctx.pathParam("model");

@@ -1,6 +1,7 @@
 package io.tokengate.relay;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * Splits an upstream byte stream into complete SSE events (terminated by a blank line, LF or CRLF). Bytes of an
@@ -23,7 +24,7 @@ final class SseDecoder {
             sink.event(data, start, end);
             start = end;
         }
-        pending = start == data.length ? new byte[0] : java.util.Arrays.copyOfRange(data, start, data.length);
+        pending = start == data.length ? new byte[0] : Arrays.copyOfRange(data, start, data.length);
         return data;
     }
 

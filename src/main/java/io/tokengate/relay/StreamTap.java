@@ -69,7 +69,7 @@ final class StreamTap {
             contentChunks++;
         }
         if (finishReason == null) {
-            finishReason = io.tokengate.request.FinishReason.find(d, from, end);
+            finishReason = FinishReason.find(d, from, end);
         }
         int usage = Bytes.lastIndexOf(d, from, end, USAGE);
         if (usage < 0) {

@@ -3,6 +3,7 @@ package io.tokengate.routing;
 import io.tokengate.config.EndpointSpec;
 import io.tokengate.config.PoolSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +30,7 @@ public final class Backend {
     private volatile Boolean healthy; // null: not probed yet (taken as healthy)
     private volatile long lastSuccessNanos = System.nanoTime() - (1L << 62);
     private int probeStreak; // prober thread only: >0 successes in a row, <0 failures in a row
-    private java.util.List<Backend> siblings = java.util.List.of(this); // the pool's endpoints, this one included
+    private List<Backend> siblings = List.of(this); // the pool's endpoints, this one included
 
     Backend(PoolSpec pool, EndpointSpec endpoint, int index, RoutingMetrics metrics) {
         this.pool = pool;
@@ -38,7 +39,7 @@ public final class Backend {
         this.metrics = metrics;
     }
 
-    void siblings(java.util.List<Backend> all) {
+    void siblings(List<Backend> all) {
         this.siblings = all;
     }
 

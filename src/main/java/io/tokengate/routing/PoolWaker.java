@@ -14,12 +14,14 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,7 +38,7 @@ public class PoolWaker {
     private final Backends backends;
     private final Map<String, Cold> cold = new ConcurrentHashMap<>();
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<String> onWake = pool -> { };
+    private volatile Consumer<String> onWake = pool -> { };
 
     @Inject
     public PoolWaker(Vertx vertx, Backends backends) {
@@ -52,7 +54,7 @@ public class PoolWaker {
     }
 
     /** Called with the pool's name each time a wake is fired (the health prober then probes it at once). */
-    public void onWake(java.util.function.Consumer<String> listener) {
+    public void onWake(Consumer<String> listener) {
         this.onWake = listener;
     }
 
@@ -169,7 +171,7 @@ public class PoolWaker {
     private HttpClient client(PoolSpec pool, PoolSpec.Wake wake) {
         return clients.computeIfAbsent(pool.name(), name -> {
             HttpClientOptions options = new HttpClientOptions().setName("tokengate-wake-" + name).setConnectTimeout(5000)
-                    .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
+                    .setTracingPolicy(TracingPolicy.IGNORE);
             wake.caFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));
             return vertx.createHttpClient(options);
         });

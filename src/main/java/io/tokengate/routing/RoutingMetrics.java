@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Per-endpoint and per-pool routing metrics. Labels are bounded by configuration: {@code pool}, {@code endpoint}
@@ -33,7 +34,7 @@ public final class RoutingMetrics {
 
     void breakerTransition(Backend b, Backend.BreakerState to) {
         counter("tokengate.upstream.breaker.transitions", "Circuit breaker state changes", b, "state",
-                to.name().toLowerCase(java.util.Locale.ROOT)).increment();
+                to.name().toLowerCase(Locale.ROOT)).increment();
     }
 
     void ejected(Backend b, String reason) {

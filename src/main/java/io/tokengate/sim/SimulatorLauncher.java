@@ -3,6 +3,7 @@ package io.tokengate.sim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.SimulatorConfig;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,7 +16,7 @@ class SimulatorLauncher {
     private Simulator simulator;
 
     void start(@Observes StartupEvent event, Vertx vertx, GatewayConfig config) {
-        GatewayConfig.SimulatorConfig sim = config.simulator();
+        SimulatorConfig sim = config.simulator();
         if (!sim.enabled()) {
             return;
         }

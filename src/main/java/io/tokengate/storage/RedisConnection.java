@@ -76,7 +76,7 @@ public class RedisConnection {
 
     /**
      * The CDI constructor: fails fast with an {@link InvalidConfigException} naming the key when the Redis
-     * configuration cannot work (see {@link RedisTopology#of(GatewayConfig.StorageConfig)}).
+     * configuration cannot work (see {@link RedisTopology#of(StorageConfig)}).
      */
     @Inject
     public RedisConnection(Vertx vertx, GatewayConfig config) {

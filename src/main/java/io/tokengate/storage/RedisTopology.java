@@ -1,7 +1,7 @@
 package io.tokengate.storage;
 
-import io.tokengate.config.GatewayConfig.StorageConfig;
 import io.tokengate.config.InvalidConfigException;
+import io.tokengate.config.StorageConfig;
 import io.vertx.redis.client.RedisClientType;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,7 @@
 package io.tokengate.tenant;
 
 import io.smallrye.mutiny.Uni;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class InMemoryTenantStore implements TenantStore {
 
     private void revoke(ApiKeyRecord key) {
         if (key.revokedAt() == null) {
-            keys.put(key.id(), key.revoked(java.time.Instant.now()));
+            keys.put(key.id(), key.revoked(Instant.now()));
         }
         changed("key:" + key.id());
     }

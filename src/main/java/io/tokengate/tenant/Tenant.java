@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A tenant as stored and as the admin API shows it. {@code allowedModels} may hold {@code "*"};
@@ -19,7 +20,7 @@ public record Tenant(
         @JsonProperty("limits") Limits limits,
         @JsonProperty("oidc") OidcBinding oidc,
         @JsonProperty("created_at") Instant createdAt,
-        @JsonProperty("model_limits") java.util.Map<String, Limits> modelLimits) {
+        @JsonProperty("model_limits") Map<String, Limits> modelLimits) {
 
     /** A tenant without per-model limits. */
     public Tenant(String id, String displayName, List<String> allowedModels, Limits limits, OidcBinding oidc,

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The data plane's view of tenants and keys: lookups served from a small local cache so that key checks stay off
@@ -57,7 +58,7 @@ public class TenantDirectory {
     }
 
     private <T> Uni<Optional<T>> cached(ConcurrentHashMap<String, Cached<T>> cache, String id,
-            java.util.function.Supplier<Uni<Optional<T>>> load) {
+            Supplier<Uni<Optional<T>>> load) {
         long now = System.nanoTime();
         Cached<T> hit = cache.get(id);
         if (hit != null && hit.fresh(now)) {

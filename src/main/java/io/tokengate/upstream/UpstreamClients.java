@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -58,7 +59,7 @@ class UpstreamClients {
                 .setConnectTimeout((int) pool.connectTimeout().toMillis())
                 .setDecompressionSupported(false)
                 .setName("tokengate-" + pool.name())
-                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE); // the dispatch span propagates itself
+                .setTracingPolicy(TracingPolicy.IGNORE); // the dispatch span propagates itself
         if (pool.h2c()) {
             options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(true)
                     .setHttp2ClearTextUpgradeWithPreflightRequest(true);

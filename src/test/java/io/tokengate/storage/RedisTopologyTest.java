@@ -9,6 +9,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.InvalidConfigException;
+import io.tokengate.config.StorageConfig;
 import io.tokengate.storage.RedisTopology.Mode;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +89,7 @@ class RedisTopologyTest {
     }
 
     /** The storage section as SmallRye maps it from {@code properties} (the same parsing as in production). */
-    private static GatewayConfig.StorageConfig config(Map<String, String> properties) {
+    private static StorageConfig config(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(GatewayConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new MapBackedConfigSource("test", properties) {

@@ -1,0 +1,30 @@
+package io.tokengate.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Data-plane authentication. */
+public interface AuthConfig {
+    /**
+     * Reference ({@code env:NAME} or {@code file:/path}) to the server pepper mixed into API key hashes
+     * (HMAC-SHA-256). Required with Redis storage (every replica must hash alike); without it a random pepper
+     * is made at start, which suits the in-memory store only.
+     */
+    Optional<String> keyPepperRef();
+
+    /** How long a replica may trust a cached key or tenant lookup; changes are pushed sooner (pub/sub). */
+    @WithDefault("30s")
+    Duration cacheTtl();
+
+    /** A gateway-wide OIDC issuer whose tokens name their tenant in {@link #tenantClaim()}. */
+    Optional<String> sharedIssuer();
+
+    /** Audience required of tokens from the shared issuer. */
+    @WithDefault("tokengate")
+    String sharedAudience();
+
+    /** Claim that names the tenant in tokens of the shared issuer. */
+    @WithDefault("tokengate_tenant")
+    String tenantClaim();
+}

@@ -1,0 +1,54 @@
+package io.tokengate.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** Request limits. */
+public interface RequestLimits {
+    /** Largest request body accepted, in bytes; larger bodies get 413 {@code request_too_large}. */
+    @WithDefault("4194304")
+    long maxBodyBytes();
+
+    /** Completion tokens assumed when a request names no {@code max_tokens}. */
+    @WithDefault("4096")
+    int defaultMaxTokens();
+
+    /**
+     * What admission does when the limit store (Redis) cannot be reached: {@code reject} (503
+     * {@code store_unavailable}, the default: budgets are a promise) or {@code allow} (serve unmetered by limits;
+     * every such decision is counted and logged).
+     */
+    @WithDefault("reject")
+    String onStoreFailure();
+
+    /** Concurrency slots are leases: a replica that dies mid-request frees its slots after this long. */
+    @WithDefault("2m")
+    Duration lease();
+
+    /** Streams without {@code max_tokens}: tokens reserved up front, and per extension while streaming. */
+    @WithDefault("256")
+    int streamChunkTokens();
+
+    /** Limits of tenants whose record sets none (a record's {@code "limits":{}} means unlimited). */
+    TenantDefaults tenantDefaults();
+
+    /** Default tenant limits; each absent value is unlimited. */
+    interface TenantDefaults {
+        /** Requests per minute. */
+        OptionalLong requestsPerMinute();
+
+        /** Tokens per minute. */
+        OptionalLong tokensPerMinute();
+
+        /** Concurrent requests. */
+        OptionalLong maxConcurrentRequests();
+
+        /** Token budget per {@link #tokenBudgetPeriod()}. */
+        OptionalLong tokenBudget();
+
+        /** {@code day}, {@code month} or {@code total}. */
+        @WithDefault("month")
+        String tokenBudgetPeriod();
+    }
+}
