@@ -1,6 +1,7 @@
 package io.tokengate.auth;
 
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.StorageConfig;
 import io.tokengate.config.InvalidConfigException;
 import io.tokengate.config.SecretResolver;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ public final class ApiKeys {
     public static ApiKeys fromConfig(GatewayConfig config) {
         return config.auth().keyPepperRef().map(ref -> new ApiKeys(readPepper(ref)))
                 .orElseGet(() -> {
-                    if (!"memory".equals(config.storage().kind())) {
+                    if (config.storage().kind() != StorageConfig.Kind.MEMORY) {
                         throw new InvalidConfigException("tokengate.auth.key-pepper-ref",
                                 "is required with shared storage: every replica must hash keys alike");
                     }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.config.InvalidConfigException;
+import io.tokengate.config.RequestLimits;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
@@ -56,7 +56,7 @@ public class BudgetGate {
         this.budgets = new BudgetGauges(meters);
         this.defaultMaxTokens = routes.defaultMaxTokens();
         this.streamChunkTokens = config.limits().streamChunkTokens();
-        this.allowOnStoreFailure = policy(config.limits().onStoreFailure());
+        this.allowOnStoreFailure = config.limits().onStoreFailure() == RequestLimits.StoreFailurePolicy.ALLOW;
         this.ledger = ledger;
         this.limits = limits;
         this.scopes = new LimitScopes(directory, LimitScopes.defaults(config.limits().tenantDefaults()));
@@ -177,15 +177,6 @@ public class BudgetGate {
             case TOKENS_PER_MINUTE -> "tokens per minute";
             case CONCURRENCY -> "concurrent requests";
             case BUDGET -> "token budget";
-        };
-    }
-
-    private static boolean policy(String value) {
-        return switch (value) {
-            case "reject" -> false;
-            case "allow" -> true;
-            default -> throw new InvalidConfigException("tokengate.limits.on-store-failure",
-                    "must be 'reject' or 'allow', not '" + value + "'");
         };
     }
 

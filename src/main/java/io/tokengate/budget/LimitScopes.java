@@ -1,7 +1,6 @@
 package io.tokengate.budget;
 
 import io.smallrye.mutiny.Uni;
-import io.tokengate.config.InvalidConfigException;
 import io.tokengate.config.RequestLimits;
 import io.tokengate.request.Caller;
 import io.tokengate.tenant.ApiKeyRecord;
@@ -30,11 +29,9 @@ final class LimitScopes {
     static Limits defaults(RequestLimits.TenantDefaults d) {
         Limits.TokenBudget budget = d.tokenBudget().isPresent() ? new Limits.TokenBudget(d.tokenBudget().getAsLong(),
                 switch (d.tokenBudgetPeriod()) {
-                    case "day" -> Limits.Period.DAY;
-                    case "month" -> Limits.Period.MONTH;
-                    case "total" -> Limits.Period.TOTAL;
-                    default -> throw new InvalidConfigException(
-                            "tokengate.limits.tenant-defaults.token-budget-period", "must be day, month or total");
+                    case DAY -> Limits.Period.DAY;
+                    case MONTH -> Limits.Period.MONTH;
+                    case TOTAL -> Limits.Period.TOTAL;
                 }) : null;
         Limits limits = new Limits(boxed(d.requestsPerMinute()), boxed(d.tokensPerMinute()),
                 boxed(d.maxConcurrentRequests()), budget);

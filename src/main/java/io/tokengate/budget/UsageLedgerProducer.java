@@ -1,7 +1,6 @@
 package io.tokengate.budget;
 
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.config.InvalidConfigException;
 import io.tokengate.storage.RedisConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -16,10 +15,8 @@ class UsageLedgerProducer {
     @Singleton
     UsageLedger usageLedger(GatewayConfig config, Instance<RedisConnection> redis) {
         return switch (config.storage().kind()) {
-            case "memory" -> new InMemoryUsageLedger();
-            case "redis" -> new RedisUsageLedger(redis.get());
-            default -> throw new InvalidConfigException("tokengate.storage.kind",
-                    "must be 'memory' or 'redis', not '" + config.storage().kind() + "'");
+            case MEMORY -> new InMemoryUsageLedger();
+            case REDIS -> new RedisUsageLedger(redis.get());
         };
     }
 }

@@ -20,7 +20,15 @@ public interface RequestLimits {
      * every such decision is counted and logged).
      */
     @WithDefault("reject")
-    String onStoreFailure();
+    StoreFailurePolicy onStoreFailure();
+
+    /** What admission does without the limit store. */
+    enum StoreFailurePolicy {
+        /** 503 {@code store_unavailable}. */
+        REJECT,
+        /** Serve without limits, counted and logged. */
+        ALLOW
+    }
 
     /** Concurrency slots are leases: a replica that dies mid-request frees its slots after this long. */
     @WithDefault("2m")
@@ -49,6 +57,11 @@ public interface RequestLimits {
 
         /** {@code day}, {@code month} or {@code total}. */
         @WithDefault("month")
-        String tokenBudgetPeriod();
+        BudgetPeriod tokenBudgetPeriod();
+    }
+
+    /** The period of a default token budget. */
+    enum BudgetPeriod {
+        DAY, MONTH, TOTAL
     }
 }

@@ -7,9 +7,17 @@ import java.util.Optional;
 
 /** Shared state. */
 public interface StorageConfig {
+    /** Where shared state lives. */
+    enum Kind {
+        /** In this process: a single replica (the embedded default). */
+        MEMORY,
+        /** In Redis: every replica shares it. */
+        REDIS
+    }
+
     /** {@code memory} (single replica, the embedded default) or {@code redis} (every replica shares it). */
     @WithDefault("memory")
-    String kind();
+    Kind kind();
 
     /**
      * How the gateway reaches Redis when kind is {@code redis}: {@code standalone} (one server, or one address

@@ -2,7 +2,6 @@ package io.tokengate.tenant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.config.InvalidConfigException;
 import io.tokengate.storage.RedisConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -17,10 +16,8 @@ class TenantStoreProducer {
     @Singleton
     TenantStore tenantStore(GatewayConfig config, Instance<RedisConnection> redis, ObjectMapper mapper) {
         return switch (config.storage().kind()) {
-            case "memory" -> new InMemoryTenantStore();
-            case "redis" -> new RedisTenantStore(redis.get(), mapper);
-            default -> throw new InvalidConfigException("tokengate.storage.kind",
-                    "must be 'memory' or 'redis', not '" + config.storage().kind() + "'");
+            case MEMORY -> new InMemoryTenantStore();
+            case REDIS -> new RedisTenantStore(redis.get(), mapper);
         };
     }
 }
