@@ -16,8 +16,9 @@ import java.util.Collection;
 import java.util.Comparator;
 
 /**
- * Stage 3, Parse: reads the body once, keeps the raw bytes, extracts model, stream, max_tokens, stream_options
- * and the prompt size, and checks that the caller may use the model (404 {@code model_not_found} otherwise).
+ * Stage 3, Parse: takes the body (read once by ingress, within its size limit), keeps the raw bytes, extracts
+ * model, stream, max_tokens, stream_options and the prompt size, and resolves the model route the caller may use
+ * (404 {@code model_not_found} otherwise).
  */
 @Singleton
 public class OpenAiProtocol {

@@ -2,49 +2,31 @@ package io.tokengate.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokengate.storage.RedisTopology;
 import io.tokengate.tenant.Limits;
 import io.tokengate.testing.RedisCluster;
-import io.tokengate.testing.RedisReplicas;
+import io.tokengate.testing.RedisFixture;
 import io.tokengate.testing.RedisServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limit store contract against a real three-master Redis Cluster (one per class), two replicas with their own
  * Vert.x and client (one given every node as seed, the other a single seed), plus the slot layout.
  */
 class RedisClusterLimitStoreTest extends RedisLimitStoreContract {
-    static RedisCluster cluster;
-    static RedisReplicas replicas;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-        replicas = new RedisReplicas(RedisTopology.cluster(cluster.urls()), RedisTopology.cluster(List.of(cluster.urls().get(1))));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        replicas.close();
-        cluster.stop();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.cluster(1);
 
     @Override
-    RedisReplicas replicas() {
-        return replicas;
-    }
-
-    @Override
-    void flush() {
-        cluster.flushAll(); // every master
+    RedisFixture redis() {
+        return REDIS;
     }
 
     @Test
     void keepsEveryKeyOfATenantOnTheMasterOfItsSlot() {
-        String far = tenantAwayFrom(cluster.nodeOf("tg:{t:acme}:"));
+        RedisCluster cluster = REDIS.cluster();
+        String far = tenantAwayFrom(cluster, cluster.nodeOf("tg:{t:acme}:"));
         Limits limits = new Limits(60L, 600L, 2L, new Limits.TokenBudget(1000, Limits.Period.DAY));
         reserve("r-1", 10, tenant(limits), key(limits));
         reserve("r-2", 10, new LimitScope(far, "tenant", limits), new LimitScope(far, "key:k9", limits));
@@ -58,7 +40,7 @@ class RedisClusterLimitStoreTest extends RedisLimitStoreContract {
         }
     }
 
-    private static String tenantAwayFrom(RedisServer node) {
+    private static String tenantAwayFrom(RedisCluster cluster, RedisServer node) {
         for (int i = 0; ; i++) {
             if (cluster.nodeOf("tg:{t:tenant-" + i + "}:") != node) {
                 return "tenant-" + i;

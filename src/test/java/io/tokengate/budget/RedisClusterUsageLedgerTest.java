@@ -3,54 +3,39 @@ package io.tokengate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.storage.RedisConnection;
-import io.tokengate.storage.RedisTopology;
 import io.tokengate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import java.time.Duration;
+import io.tokengate.testing.RedisFixture;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The usage ledger contract against a real three-master Redis Cluster (one per class). */
-class RedisClusterUsageLedgerTest extends UsageLedgerContract {
-    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
-    static RedisCluster cluster;
-    static Vertx vertx;
-    static RedisConnection redis;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-        vertx = Vertx.vertx();
-        redis = new RedisConnection(vertx, RedisTopology.cluster(List.of(cluster.urls().get(0))), TIMEOUT);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cluster.stop();
-    }
+/** The usage ledger contract against a real three-master Redis Cluster (one per class), through a single seed. */
+class RedisClusterUsageLedgerTest extends RedisUsageLedgerContract {
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.cluster(0);
 
     @Override
-    UsageLedger newLedger() {
-        cluster.flushAll();
-        return new RedisUsageLedger(redis);
+    RedisFixture redis() {
+        return REDIS;
+    }
+
+    /** The replica given a single seed: the ledger must find every master itself. */
+    @Override
+    RedisConnection connection() {
+        return REDIS.replicas().second();
     }
 
     @Test
     void keepsEachTenantsStreamOnItsOwnMaster() {
         Set<Object> owners = new HashSet<>();
-        for (int i = 0; owners.size() < cluster.nodes().size(); i++) {
+        for (int i = 0; owners.size() < REDIS.cluster().nodes().size(); i++) {
             String tenant = "tenant-" + i;
-            if (owners.add(cluster.nodeOf(RedisUsageLedger.streamKey(tenant)))) {
+            if (owners.add(REDIS.cluster().nodeOf(RedisUsageLedger.streamKey(tenant)))) {
                 append(usage(tenant, "req-" + i));
                 assertThat(ids(read(tenant, Instant.EPOCH, FAR_FUTURE))).containsExactly("req-" + i);
-                assertThat(RedisCluster.keysOn(cluster.nodeOf(RedisUsageLedger.streamKey(tenant))))
+                assertThat(RedisCluster.keysOn(REDIS.cluster().nodeOf(RedisUsageLedger.streamKey(tenant))))
                         .contains(RedisUsageLedger.streamKey(tenant));
             }
         }

@@ -1,17 +1,23 @@
 package io.tokengate.budget;
 
+import io.tokengate.testing.RedisFixture;
 import io.tokengate.testing.RedisReplicas;
 import java.time.Duration;
 
 /** The limit store contract for the Redis store, whatever the topology: the subclass provides the replicas. */
 abstract class RedisLimitStoreContract extends LimitStoreContract {
 
-    /** The two replicas' clients, started once per test class. */
-    abstract RedisReplicas replicas();
+    /** The Redis topology of the subclass, started once per test class. */
+    abstract RedisFixture redis();
+
+    /** The two replicas' clients. */
+    RedisReplicas replicas() {
+        return redis().replicas();
+    }
 
     /** Empties Redis before each test. */
     void flush() {
-        replicas().flushAll();
+        redis().flushAll();
     }
 
     @Override

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.storage.RedisConnection.Script;
-import io.tokengate.storage.RedisTopology;
 import io.tokengate.storage.StoreUnavailable;
 import io.tokengate.tenant.Limits.Period;
 import io.tokengate.tenant.Limits.TokenBudget;
 import io.tokengate.tenant.Limits;
+import io.tokengate.testing.RedisFixture;
 import io.tokengate.testing.RedisReplicas;
-import io.tokengate.testing.RedisServer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -22,9 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limit store contract against a real Redis server (one per class) and two replicas (two connections, two
@@ -43,24 +41,12 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
             end
             return out
             """);
-    static RedisServer server;
-    static RedisReplicas replicas;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        replicas = new RedisReplicas(RedisTopology.standalone(server.url()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        replicas.close();
-        server.stop();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.standalone();
 
     @Override
-    RedisReplicas replicas() {
-        return replicas;
+    RedisFixture redis() {
+        return REDIS;
     }
 
     @Test
@@ -110,7 +96,7 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
             instants.add(month.toEpochDay() * DAY - 1);
             instants.add(month.toEpochDay() * DAY);
         }
-        Response reply = await(replicas.first().eval(CALENDAR, List.of(), instants.stream().map(String::valueOf).toList()));
+        Response reply = await(replicas().first().eval(CALENDAR, List.of(), instants.stream().map(String::valueOf).toList()));
 
         for (int i = 0; i < instants.size(); i++) {
             BudgetPeriod day = BudgetPeriod.of(Period.DAY, instants.get(i));
@@ -130,7 +116,7 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
 
         assertThat(hash("tg:{t:acme}:res:r-1")).isEqualTo(Map.of("s", "settled"));
         assertThat(pttl("tg:{t:acme}:res:r-1")).isBetween(1L, Retention.SETTLED_MILLIS);
-        assertThat(await(replicas.first().send(Request.cmd(Command.EXISTS).arg("tg:{t:acme}:lim:tenant:conc"))).toInteger())
+        assertThat(await(replicas().first().send(Request.cmd(Command.EXISTS).arg("tg:{t:acme}:lim:tenant:conc"))).toInteger())
                 .isZero();
     }
 
@@ -142,7 +128,7 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
         extend("r-1", 1, tenant(tpm(10)));
         settle("r-1", 2, 1, tenant(tpm(10)));
 
-        Response exists = await(replicas.first().send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
+        Response exists = await(replicas().first().send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(LimitScripts.ADMIT.sha1())
                 .arg(LimitScripts.EXTEND.sha1()).arg(LimitScripts.SETTLE.sha1())));
         assertThat(exists).extracting(Response::toInteger).containsExactly(1, 1, 1);
     }
@@ -152,7 +138,7 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
         Script v1 = Script.of("tg_test_v1_reply", "return {0, 2, 4, 5000, 10, 9, 6000, -1, -1, -1, -1, -1, -1, 600, 0, 60000}");
         List<LimitScope> scopes = List.of(tenant(new Limits(10L, null, null, new TokenBudget(5, Period.DAY))),
                 key(new Limits(null, 600L, null, null)));
-        assertThat(RedisLimitStore.decision(await(replicas.first().eval(v1, List.of(), List.of())), scopes)).isEqualTo(
+        assertThat(RedisLimitStore.decision(await(replicas().first().eval(v1, List.of(), List.of())), scopes)).isEqualTo(
                 new LimitDecision(false, "key:k1", DenialReason.BUDGET, 5000, new RateLimitState(10, 9, 6000),
                         new RateLimitState(600, 0, 60000), null));
     }
@@ -160,13 +146,13 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
     @Test
     void failsFastWhileRedisIsDownAndWorksAgainAfter() {
         LimitScope tenant = tenant(budget(1000, Period.TOTAL));
-        server.stop();
+        REDIS.server().stop();
         long started = System.nanoTime();
         assertThat(failure(store.reserve(id(), List.of(tenant), 1))).isInstanceOf(StoreUnavailable.class);
         assertThat(failure(store.settle(id(), List.of(tenant), 1, 0))).isInstanceOf(StoreUnavailable.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(RedisReplicas.TIMEOUT.multipliedBy(2).plusMillis(500));
 
-        server.restart();
+        REDIS.server().restart();
         String first = id();
         assertThat(reserve(first, 600, tenant).granted()).isTrue();
         settle(first, 600, 100, tenant);
@@ -180,11 +166,11 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
         String first = id();
         reserve(first, 600, tenant);
 
-        server.freeze();
+        REDIS.server().freeze();
         try {
             assertThat(failure(store.settle(first, List.of(tenant), 600, 100))).isInstanceOf(StoreUnavailable.class);
         } finally {
-            server.thaw();
+            REDIS.server().thaw();
         }
         settle(first, 600, 100, tenant);
         assertThat(reserve(id(), 900, tenant).granted()).isTrue();
@@ -197,18 +183,18 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
     }
 
     private Map<String, String> hash(String key) {
-        Response reply = await(replicas.first().send(Request.cmd(Command.HGETALL).arg(key)));
+        Response reply = await(replicas().first().send(Request.cmd(Command.HGETALL).arg(key)));
         Map<String, String> fields = new TreeMap<>();
         reply.getKeys().forEach(field -> fields.put(field, reply.get(field).toString()));
         return fields;
     }
 
     private long pttl(String key) {
-        return await(replicas.first().send(Request.cmd(Command.PTTL).arg(key))).toLong();
+        return await(replicas().first().send(Request.cmd(Command.PTTL).arg(key))).toLong();
     }
 
     private List<String> strings(Request request) {
-        Response reply = await(replicas.first().send(request));
+        Response reply = await(replicas().first().send(request));
         return reply.stream().map(Response::toString).toList();
     }
 

@@ -1,34 +1,18 @@
 package io.tokengate.budget;
 
-import io.tokengate.storage.RedisTopology;
-import io.tokengate.testing.RedisReplicas;
-import io.tokengate.testing.RedisSentinel;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tokengate.testing.RedisFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limit store contract against a real master found through a real Sentinel (one setup per class), two
  * replicas with their own Vert.x and client.
  */
 class RedisSentinelLimitStoreTest extends RedisLimitStoreContract {
-    static RedisSentinel sentinel;
-    static RedisReplicas replicas;
-
-    @BeforeAll
-    static void startSentinel() {
-        sentinel = RedisSentinel.start();
-        replicas = new RedisReplicas(RedisTopology.sentinel(List.of(sentinel.sentinelUrl()), RedisSentinel.MASTER_NAME));
-    }
-
-    @AfterAll
-    static void stopSentinel() {
-        replicas.close();
-        sentinel.stop();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.sentinel();
 
     @Override
-    RedisReplicas replicas() {
-        return replicas;
+    RedisFixture redis() {
+        return REDIS;
     }
 }

@@ -3,45 +3,26 @@ package io.tokengate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
-import io.tokengate.storage.RedisConnection;
 import io.tokengate.storage.StoreUnavailable;
-import io.tokengate.testing.RedisServer;
-import io.vertx.core.Vertx;
+import io.tokengate.testing.RedisFixture;
+import io.tokengate.testing.RedisReplicas;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The usage ledger contract against a real Redis server (one per class), plus paging, server time and outages. */
-class RedisUsageLedgerTest extends UsageLedgerContract {
-    static final Duration TIMEOUT = Duration.ofMillis(2000); // headroom for a loaded 2-core CI machine
-    static RedisServer server;
-    static Vertx vertx;
-    static RedisConnection redis;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = new RedisConnection(vertx, server.url(), TIMEOUT);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        server.stop();
-    }
+class RedisUsageLedgerTest extends RedisUsageLedgerContract {
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.standalone();
 
     @Override
-    UsageLedger newLedger() {
-        await(redis.send(Request.cmd(Command.FLUSHALL)));
-        return new RedisUsageLedger(redis);
+    RedisFixture redis() {
+        return REDIS;
     }
 
     @Test
@@ -56,7 +37,7 @@ class RedisUsageLedgerTest extends UsageLedgerContract {
         List<UsageRecord> read = read("acme", Instant.EPOCH, FAR_FUTURE);
         assertThat(read).hasSize(total).extracting(UsageRecord::at).isSorted();
         assertThat(ids(read)).doesNotHaveDuplicates();
-        assertThat(await(redis.send(Request.cmd(Command.XLEN).arg("tg:{t:acme}:usage"))).toInteger()).isEqualTo(total);
+        assertThat(await(connection().send(Request.cmd(Command.XLEN).arg("tg:{t:acme}:usage"))).toInteger()).isEqualTo(total);
     }
 
     @Test
@@ -70,14 +51,14 @@ class RedisUsageLedgerTest extends UsageLedgerContract {
 
     @Test
     void failsFastWhileRedisIsDownAndRecovers() {
-        server.stop();
+        REDIS.server().stop();
         long started = System.nanoTime();
         assertThat(failure(ledger.append(usage("acme", "lost")))).isInstanceOf(StoreUnavailable.class);
         assertThat(failure(ledger.read("acme", Instant.EPOCH, FAR_FUTURE)))
                 .isInstanceOf(StoreUnavailable.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.multipliedBy(2).plusMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(RedisReplicas.TIMEOUT.multipliedBy(2).plusMillis(500));
 
-        server.restart();
+        REDIS.server().restart();
         append(usage("acme", "kept"));
         assertThat(ids(read("acme", Instant.EPOCH, FAR_FUTURE))).containsExactly("kept");
     }

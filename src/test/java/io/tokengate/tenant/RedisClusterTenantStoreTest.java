@@ -7,17 +7,16 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.storage.RedisConnection;
-import io.tokengate.storage.RedisTopology;
-import io.tokengate.testing.RedisReplicas;
 import io.tokengate.testing.RedisCluster;
+import io.tokengate.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tenant store contract against a real three-master Redis Cluster (one per class); "another instance" is a
@@ -25,29 +24,12 @@ import org.junit.jupiter.api.Test;
  * and change notifications that reach another replica's {@link TenantDirectory} through pub/sub across nodes.
  */
 class RedisClusterTenantStoreTest extends RedisTenantStoreContract {
-    static RedisCluster cluster;
-    static RedisReplicas replicas;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-        replicas = new RedisReplicas(RedisTopology.cluster(cluster.urls()), RedisTopology.cluster(List.of(cluster.urls().get(2))));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        replicas.close();
-        cluster.stop();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.cluster(2);
 
     @Override
-    RedisReplicas replicas() {
-        return replicas;
-    }
-
-    @Override
-    void flush() {
-        cluster.flushAll(); // every master
+    RedisFixture redis() {
+        return REDIS;
     }
 
     @Test
@@ -61,18 +43,18 @@ class RedisClusterTenantStoreTest extends RedisTenantStoreContract {
         List<Tenant> all = await(store.tenants());
         assertThat(all).hasSize(total).extracting(Tenant::id).isSorted();
         assertThat(await(otherInstance().tenants())).isEqualTo(all);
-        assertThat(cluster.nodes()).allSatisfy(node -> assertThat(RedisCluster.keysOn(node))
+        assertThat(REDIS.cluster().nodes()).allSatisfy(node -> assertThat(RedisCluster.keysOn(node))
                 .filteredOn(key -> key.endsWith("}:tenant")).hasSizeGreaterThan(total / 10));
     }
 
     @Test
     void listsKeysStoredOnEveryMaster() {
         await(store.create(tenant("acme", null)));
-        List<String> ids = java.util.stream.IntStream.range(0, 30).mapToObj(i -> String.format("key%09d", i)).toList();
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> String.format("key%09d", i)).toList();
         ids.forEach(id -> await(store.createKey(key(id, "acme"))));
 
-        assertThat(ids.stream().map(id -> cluster.nodeOf(RedisTenantStore.apiKeyKey(id))).distinct())
-                .hasSize(cluster.nodes().size());
+        assertThat(ids.stream().map(id -> REDIS.cluster().nodeOf(RedisTenantStore.apiKeyKey(id))).distinct())
+                .hasSize(REDIS.cluster().nodes().size());
         assertThat(await(otherInstance().keys("acme"))).extracting(ApiKeyRecord::id).containsExactlyElementsOf(ids);
     }
 

@@ -1,6 +1,7 @@
 package io.tokengate.tenant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.testing.RedisFixture;
 import io.tokengate.testing.RedisReplicas;
 
 /**
@@ -9,12 +10,17 @@ import io.tokengate.testing.RedisReplicas;
  */
 abstract class RedisTenantStoreContract extends TenantStoreContract {
 
-    /** The two replicas' clients, started once per test class. */
-    abstract RedisReplicas replicas();
+    /** The Redis topology of the subclass, started once per test class. */
+    abstract RedisFixture redis();
+
+    /** The two replicas' clients. */
+    RedisReplicas replicas() {
+        return redis().replicas();
+    }
 
     /** Empties Redis before each test. */
     void flush() {
-        replicas().flushAll();
+        redis().flushAll();
     }
 
     @Override

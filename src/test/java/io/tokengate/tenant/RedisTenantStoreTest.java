@@ -3,43 +3,29 @@ package io.tokengate.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.storage.RedisConnection;
-import io.tokengate.storage.RedisTopology;
 import io.tokengate.storage.StoreUnavailable;
+import io.tokengate.testing.RedisFixture;
 import io.tokengate.testing.RedisReplicas;
-import io.tokengate.testing.RedisServer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tenant store contract against a real Redis server (one per class), plus what only Redis has: the stored
  * layout, stale index entries, and outages. "Another instance" is a second store with its own connection.
  */
 class RedisTenantStoreTest extends RedisTenantStoreContract {
-    static RedisServer server;
-    static RedisReplicas replicas;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        replicas = new RedisReplicas(RedisTopology.standalone(server.url()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        replicas.close();
-        server.stop();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.standalone();
 
     @Override
-    RedisReplicas replicas() {
-        return replicas;
+    RedisFixture redis() {
+        return REDIS;
     }
 
     @Test
@@ -70,7 +56,7 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
 
     @Test
     void takesOverAStaleOidcIndexEntry() {
-        await(replicas.first().send(Request.cmd(Command.SET).arg(OidcIndex.key(ACME_IDP)).arg("long-gone")));
+        await(REDIS.replicas().first().send(Request.cmd(Command.SET).arg(OidcIndex.key(ACME_IDP)).arg("long-gone")));
 
         assertThat(await(store.tenantByIssuer(ACME_IDP.issuer(), ACME_IDP.audience()))).isEmpty();
         await(store.create(tenant("acme", ACME_IDP)));
@@ -83,14 +69,14 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
         otherInstance().onChange(seen::add);
         awaitSubscribed(store, seen);
 
-        server.stop();
-        assertThat(await(replicas.first().ping())).isFalse();
+        REDIS.server().stop();
+        assertThat(await(replicas().first().ping())).isFalse();
         assertUnavailableWithinTimeout(store.tenant("acme"));
         assertUnavailableWithinTimeout(store.create(tenant("acme", null)));
         assertUnavailableWithinTimeout(store.keys("acme"));
 
-        server.restart();
-        assertThat(await(replicas.first().ping())).isTrue();
+        REDIS.server().restart();
+        assertThat(await(replicas().first().ping())).isTrue();
         assertThat(await(store.tenant("acme"))).isEmpty();
         await(store.create(tenant("acme", null)));
         await(store.createKey(key("key000000001", "acme")));
@@ -103,13 +89,13 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
     @Test
     void timesOutWhileRedisHangsAndAnswersAgainAfterwards() {
         await(store.create(tenant("acme", null)));
-        server.freeze();
+        REDIS.server().freeze();
         try {
             Duration took = assertUnavailableWithinTimeout(store.tenant("acme"));
             assertThat(took).isGreaterThanOrEqualTo(RedisReplicas.TIMEOUT.minusMillis(50));
-            assertThat(await(replicas.first().ping())).isFalse();
+            assertThat(await(replicas().first().ping())).isFalse();
         } finally {
-            server.thaw();
+            REDIS.server().thaw();
         }
         assertThat(await(store.tenant("acme"))).isPresent();
     }
@@ -123,10 +109,10 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
     }
 
     private static String get(String key) {
-        return await(replicas.first().send(Request.cmd(Command.GET).arg(key))).toString();
+        return await(REDIS.replicas().first().send(Request.cmd(Command.GET).arg(key))).toString();
     }
 
     private static List<String> members(String key) {
-        return await(replicas.first().send(Request.cmd(Command.SMEMBERS).arg(key))).stream().map(Object::toString).toList();
+        return await(REDIS.replicas().first().send(Request.cmd(Command.SMEMBERS).arg(key))).stream().map(Object::toString).toList();
     }
 }
