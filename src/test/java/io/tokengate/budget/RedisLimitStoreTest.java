@@ -55,7 +55,7 @@ class RedisLimitStoreTest extends RedisLimitStoreContract {
     @AfterAll
     static void stopRedis() {
         replicas.close();
-        server.stop();
+        server.close();
     }
 
     @Override

@@ -35,7 +35,7 @@ class RedisUsageLedgerTest extends UsageLedgerContract {
     static void stopRedis() {
         redis.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
-        server.stop();
+        server.close();
     }
 
     @Override

@@ -33,7 +33,7 @@ class RedisTenantStoreTest extends RedisTenantStoreContract {
     @AfterAll
     static void stopRedis() {
         replicas.close();
-        server.stop();
+        server.close();
     }
 
     @Override
