@@ -71,8 +71,8 @@ Mode 2 options:
   --saturate           afterwards run wrk at full speed for --duration seconds with --concurrency connections
 Local mode environment: DURATION WARMUP RATE RATE_DURATION CONNECTIONS THREADS OUTPUT_TOKENS
   GATEWAY_JAVA_OPTS SIM_JAVA_OPTS TOKENGATE_API_KEY BUILD=1 (force a Maven build first)
-  GOVERNANCE=0|1 (default 1: third target "governed", needs redis-server on PATH or the embedded-redis jar
-  in ~/.m2) REDIS_SERVER (path of a redis-server binary to use)
+  GOVERNANCE=0|1 (default 1: third target "governed", needs redis-server on PATH or the embedded-redis test
+  dependency, which Maven resolves) REDIS_SERVER (path of a redis-server binary to use)
 EOF
 }
 
@@ -150,15 +150,12 @@ calc() {
 # Value of key=value inside a line of space-separated pairs.
 kv() { local line=$1 key=$2 pair; for pair in $line; do [[ $pair == "$key="* ]] && { echo "${pair#*=}"; return 0; }; done; echo ""; }
 
+# The JDK 21+ that ./tokengate picks (JAVA_HOME, PATH, then the usual install locations); it explains a failure.
 resolve_java() {
-    if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA="$JAVA_HOME/bin/java"
-    elif command -v java >/dev/null; then JAVA=$(command -v java)
-    else die "no java found: set JAVA_HOME to a JDK 21+"; fi
-    local version major
-    version=$("$JAVA" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')
-    major=${version%%.*}
-    [[ $major =~ ^[0-9]+$ ]] && ((major >= 21)) || die "$JAVA is Java '$version'; JDK 21+ is required (set JAVA_HOME)"
-    JAVA_VERSION=$version
+    local home
+    home=$("$REPO_ROOT/tokengate" java-home) || exit 1
+    JAVA="$home/bin/java"
+    JAVA_VERSION=$("$JAVA" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')
 }
 
 require_wrk() { command -v wrk >/dev/null || die "wrk not found: install it (Debian/Ubuntu: apt-get install -y wrk)"; }
@@ -317,7 +314,8 @@ start_gateway() {
 }
 
 # A redis-server binary: REDIS_SERVER, redis-server on PATH, or the Linux x86-64 binary inside the
-# embedded-redis jar of the local Maven repository (a test dependency), extracted to target/bench/.
+# embedded-redis jar (a test dependency; Maven says where its local repository keeps it), extracted to
+# target/bench/.
 find_redis_server() {
     if [[ -n ${REDIS_SERVER:-} ]]; then
         [[ -x $REDIS_SERVER ]] || die "REDIS_SERVER=$REDIS_SERVER is not an executable file"
@@ -325,12 +323,12 @@ find_redis_server() {
         return 0
     fi
     if command -v redis-server >/dev/null; then command -v redis-server; return 0; fi
-    local jar="${MAVEN_REPO:-$HOME/.m2/repository}/com/github/codemonstur/embedded-redis/1.4.3/embedded-redis-1.4.3.jar"
-    local entry=redis-server-6.2.6-v5-linux-amd64 bin="$BENCH_DIR/redis-server"
+    local jar entry=redis-server-6.2.6-v5-linux-amd64 bin="$BENCH_DIR/redis-server"
     [[ $(uname -s)/$(uname -m) == Linux/x86_64 ]] ||
         die "no redis-server on PATH (the embedded-redis fallback is Linux x86-64 only): install Redis, set REDIS_SERVER, or run with GOVERNANCE=0"
+    jar=$(embedded_redis_jar)
     [[ -f $jar ]] ||
-        die "no redis-server on PATH and no $jar (run the Maven build once, install Redis, set REDIS_SERVER, or use GOVERNANCE=0)"
+        die "no redis-server on PATH and Maven could not resolve the embedded-redis jar (install Redis, set REDIS_SERVER, or use GOVERNANCE=0)"
     command -v unzip >/dev/null || die "unzip is needed to extract redis-server from $jar (or install Redis, or GOVERNANCE=0)"
     if [[ ! -x $bin || $jar -nt $bin ]]; then
         unzip -p "$jar" "$entry" >"$bin.tmp" && [[ -s $bin.tmp ]] || { rm -f "$bin.tmp"; die "could not extract $entry from $jar"; }
@@ -338,6 +336,18 @@ find_redis_server() {
         mv "$bin.tmp" "$bin"
     fi
     echo "$bin"
+}
+
+# Path of the embedded-redis jar as Maven resolves it (its own local repository and settings; MAVEN_ARGS and
+# MAVEN_OPTS apply), downloading it if needed. Nothing is assumed about where the repository lives.
+embedded_redis_jar() {
+    local out="$BENCH_DIR/embedded-redis.classpath"
+    mkdir -p "$BENCH_DIR"
+    rm -f "$out"
+    (cd "$REPO_ROOT" && ./tokengate mvn -B -q dependency:build-classpath -DincludeArtifactIds=embedded-redis \
+        -Dmdep.outputFile="$out") >&2 || return 0
+    [[ -f $out ]] && cat "$out"
+    return 0
 }
 
 redis_ping() { # port; true when Redis answers PING with +PONG
@@ -725,8 +735,8 @@ write_summary_json() {
 
 ensure_build() {
     if [[ ${BUILD:-0} == 1 || ! -f $REPO_ROOT/target/quarkus-app/quarkus-run.jar ]]; then
-        log "building: ./mvnw -B -q package -DskipTests"
-        (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || die "build failed"
+        log "building: ./tokengate build -q"
+        (cd "$REPO_ROOT" && ./tokengate build -q) || die "build failed"
     fi
     [[ -f $REPO_ROOT/target/quarkus-app/quarkus-run.jar ]] || die "target/quarkus-app/quarkus-run.jar missing after build"
 }

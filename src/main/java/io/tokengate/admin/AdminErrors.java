@@ -38,7 +38,8 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
             case TenantStore.Conflict c -> new GatewayError.Conflict(c.getMessage());
             case TenantStore.NotFound n -> new GatewayError.ResourceNotFound(n.getMessage());
             case StoreUnavailable u -> new GatewayError.StoreUnavailable("tenant store");
-            case NotFoundException n -> new GatewayError.ResourceNotFound("Unknown admin URL.");
+            case NotFoundException n -> new GatewayError.ResourceNotFound(
+                    "Unknown URL: admin API routes are under /admin/v1, health and metrics under /q.");
             case NotAllowedException n -> new GatewayError.MethodNotAllowed("this method", "this admin URL");
             case NotSupportedException n -> new GatewayError.InvalidValue("content-type", "must be application/json.");
             case NotAcceptableException n -> new GatewayError.InvalidValue("accept", "the admin API answers application/json.");

@@ -28,6 +28,17 @@ public final class ErrorCatalog {
         return Map.of("retry-after", Long.toString(Math.max(1, seconds)));
     }
 
+    /** For paths outside /v1 (a client whose base URL lacks /v1, a browser at /): where the API is. */
+    private static String outsideApiHint(UnknownRoute e) {
+        if (e.path().equals("/v1") || e.path().startsWith("/v1/")) {
+            return "";
+        }
+        return e.suggestion() != null
+                ? " Did you mean " + e.suggestion() + "? An OpenAI client's base URL ends in /v1."
+                : " The OpenAI-compatible API is under /v1 (e.g. POST /v1/chat/completions, GET /v1/models), the admin"
+                        + " API under /admin/v1; an OpenAI client's base URL ends in /v1.";
+    }
+
     /** The client-facing form of {@code error}. */
     public static ErrorBody describe(GatewayError error) {
         return switch (error) {
@@ -44,7 +55,7 @@ public final class ErrorCatalog {
             case RequestTooLarge e -> new ErrorBody(413, INVALID, "request_too_large",
                     "The request body exceeds the limit of " + e.limitBytes() + " bytes.", null);
             case UnknownRoute e -> new ErrorBody(404, INVALID, "unknown_url",
-                    "Unknown request URL: " + e.method() + " " + e.path() + ".", null);
+                    "Unknown request URL: " + e.method() + " " + e.path() + "." + outsideApiHint(e), null);
             case MethodNotAllowed e -> new ErrorBody(405, INVALID, "method_not_allowed",
                     "Method " + e.method() + " is not allowed on " + e.path() + ".", null);
             case Unauthenticated e -> new ErrorBody(401, INVALID, "invalid_api_key",

@@ -26,8 +26,11 @@ public sealed interface GatewayError {
     /** The body is larger than the configured limit. */
     record RequestTooLarge(long limitBytes) implements GatewayError {}
 
-    /** No route has this path. */
-    record UnknownRoute(String method, String path) implements GatewayError {}
+    /**
+     * No route has this path. {@code suggestion} ({@code "POST /v1/chat/completions"}) is the public route the
+     * client probably meant, for paths outside {@code /v1}; null when there is none.
+     */
+    record UnknownRoute(String method, String path, String suggestion) implements GatewayError {}
 
     /** The path exists, the method does not. */
     record MethodNotAllowed(String method, String path) implements GatewayError {}

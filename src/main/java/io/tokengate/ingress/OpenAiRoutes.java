@@ -17,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Stage 1, Match: the exact public routes on the Vert.x router (event loop), a request id, the body limit, and
- * OpenAI-format 404/405 for everything else under {@code /v1}. Each matched request goes to the pipeline.
+ * OpenAI-format 404/405 for everything else under {@code /v1} and outside {@code /v1}, {@code /admin} and
+ * {@code /q} (a 404 that points at {@code /v1}). Each matched request goes to the pipeline.
  */
 @Singleton
 public class OpenAiRoutes {
@@ -25,6 +26,8 @@ public class OpenAiRoutes {
     private final RequestHandler pipeline;
     private final List<String> installed = new CopyOnWriteArrayList<>();
     private final Draining draining;
+    /** Paths that neither the public API, the admin API nor Quarkus' own endpoints ({@code /q/...}) serve. */
+    private static final String OUTSIDE_API = "^/(?!(v1|admin|q)(/|$)).*";
 
     /** Whoever runs matched requests (the pipeline). */
     public interface RequestHandler {
@@ -45,6 +48,7 @@ public class OpenAiRoutes {
         }
         router.route("/v1/*").handler(this::unmatched);
         router.route("/v1").handler(this::unmatched);
+        router.routeWithRegex(OUTSIDE_API).handler(this::unmatched);
     }
 
     void eagerStart(@Observes StartupEvent event) {
@@ -84,9 +88,16 @@ public class OpenAiRoutes {
         String method = ctx.request().method().name();
         boolean pathKnown = Arrays.stream(Operation.values()).anyMatch(e -> matches(e, path));
         GatewayError error = pathKnown ? new GatewayError.MethodNotAllowed(method, path)
-                : new GatewayError.UnknownRoute(method, path);
+                : new GatewayError.UnknownRoute(method, path, suggestion(path));
         Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), 0);
         exchange.sendError(ErrorCatalog.describe(error));
+    }
+
+    /** The public route {@code /v1 + path} when the path lacks only that prefix, else null. */
+    private static String suggestion(String path) {
+        String prefixed = "/v1" + path;
+        return path.startsWith("/v1") ? null : Arrays.stream(Operation.values()).filter(e -> matches(e, prefixed))
+                .findFirst().map(e -> e.method().name() + " " + prefixed).orElse(null);
     }
 
     private static boolean matches(Operation operation, String path) {

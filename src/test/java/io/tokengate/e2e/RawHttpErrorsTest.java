@@ -36,6 +36,18 @@ class RawHttpErrorsTest {
     }
 
     @Test
+    void pathsOutsideTheApiPointAtV1() {
+        HttpResponse<String> noPrefix = Gateway.request("POST", "/chat/completions");
+        assertError(noPrefix, 404, "unknown_url");
+        assertThat(noPrefix.body()).contains("Did you mean POST /v1/chat/completions?");
+        HttpResponse<String> root = Gateway.request("GET", "/");
+        assertError(root, 404, "unknown_url");
+        assertThat(root.body()).contains("under /v1").doesNotContain("admin URL");
+        assertThat(Gateway.request("GET", "/q/health/live").statusCode()).isEqualTo(200);
+        assertThat(Gateway.request("GET", "/v1/files").body()).doesNotContain("Did you mean");
+    }
+
+    @Test
     void everyErrorCarriesARequestId() {
         HttpResponse<String> response = Gateway.post("/v1/embeddings", "[]");
         assertError(response, 400, "invalid_json");

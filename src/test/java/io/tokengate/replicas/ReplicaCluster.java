@@ -4,6 +4,7 @@ import io.tokengate.sim.Simulator;
 import io.tokengate.sim.SimulatorSettings;
 import io.tokengate.testing.GatewayProcess;
 import io.tokengate.testing.RedisServer;
+import io.tokengate.testing.Scratch;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class ReplicaCluster implements AutoCloseable {
         redis = RedisServer.start();
         simulator = Simulator.start(vertx, SimulatorSettings.defaults().withLatencies(Duration.ofMillis(2), Duration.ofMillis(1)))
                 .toCompletionStage().toCompletableFuture().join();
-        pepper = Files.createTempFile("tokengate-pepper", ".txt");
+        pepper = Scratch.file("pepper-", ".txt");
         Files.writeString(pepper, "integration-test-pepper-0123456789");
         for (int i = 0; i < replicaCount; i++) {
             replicas.add(GatewayProcess.start(properties(extra), Map.of("TOKENGATE_ADMIN_API_KEY", ADMIN_KEY)));
@@ -74,6 +75,6 @@ final class ReplicaCluster implements AutoCloseable {
         simulator.close().toCompletionStage().toCompletableFuture().join();
         vertx.close().toCompletionStage().toCompletableFuture().join();
         redis.close();
-        Files.deleteIfExists(pepper);
+        Scratch.delete(pepper);
     }
 }

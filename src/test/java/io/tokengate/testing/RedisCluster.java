@@ -38,7 +38,7 @@ public final class RedisCluster implements AutoCloseable {
             cluster.form();
             return cluster;
         } catch (RuntimeException e) {
-            nodes.forEach(RedisServer::stop);
+            nodes.forEach(RedisServer::close);
             throw e;
         }
     }
@@ -124,9 +124,10 @@ public final class RedisCluster implements AutoCloseable {
         nodes.forEach(RedisServer::stop);
     }
 
+    /** Stops every node and deletes its files. */
     @Override
     public void close() {
-        stop();
+        nodes.forEach(RedisServer::close);
     }
 
     private static void sleep(long millis) {

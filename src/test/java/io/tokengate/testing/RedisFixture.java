@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real Redis topology per test class, as a JUnit extension: a standalone server, a three-master Cluster or a
- * master behind a Sentinel, started before the class and stopped after it, with the clients of two gateway
- * replicas ({@link RedisReplicas}). Register it once in each store test:
+ * master behind a Sentinel, started before the class and closed (its files deleted) after it, with the clients of
+ * two gateway replicas ({@link RedisReplicas}). Register it once in each store test:
  * {@code @RegisterExtension static final RedisFixture redis = RedisFixture.cluster(1);}
  */
 public final class RedisFixture implements BeforeAllCallback, AfterAllCallback {
@@ -69,13 +69,13 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback {
             replicas.close();
         }
         if (server != null) {
-            server.stop();
+            server.close();
         }
         if (cluster != null) {
-            cluster.stop();
+            cluster.close();
         }
         if (sentinel != null) {
-            sentinel.stop();
+            sentinel.close();
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Runs the gateway under test on a real Redis: starts one {@link RedisServer} and sets
- * {@code tokengate.storage.kind=redis}, its URL, and a key pepper from a temporary file (Redis storage requires
- * one). Tests reach the server through {@link #server()}, e.g. to stop and restart it.
+ * {@code tokengate.storage.kind=redis}, its URL, and a key pepper from a {@link Scratch} file (Redis storage
+ * requires one). Tests reach the server through {@link #server()}, e.g. to stop and restart it.
  */
 public class RedisResource implements QuarkusTestResourceLifecycleManager {
     /** The pepper written to the pepper file (32 characters). */
@@ -27,8 +27,8 @@ public class RedisResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        pepperFile = Scratch.file("pepper-", ".txt");
         try {
-            pepperFile = Files.createTempFile("tokengate-pepper-", ".txt");
             Files.writeString(pepperFile, PEPPER);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the pepper file", e);
@@ -42,13 +42,9 @@ public class RedisResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         if (server != null) {
-            server.stop();
+            server.close();
             server = null;
         }
-        try {
-            Files.deleteIfExists(pepperFile);
-        } catch (IOException ignored) {
-            // a temporary file; the OS cleans up
-        }
+        Scratch.delete(pepperFile);
     }
 }

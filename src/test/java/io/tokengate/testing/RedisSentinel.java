@@ -52,9 +52,9 @@ public final class RedisSentinel implements AutoCloseable {
             return setup;
         } catch (RuntimeException e) {
             if (sentinel != null) {
-                sentinel.stop();
+                sentinel.close();
             }
-            servers.forEach(RedisServer::stop);
+            servers.forEach(RedisServer::close);
             throw e;
         }
     }
@@ -144,8 +144,10 @@ public final class RedisSentinel implements AutoCloseable {
         servers.forEach(RedisServer::stop);
     }
 
+    /** Stops the Sentinel and every server, and deletes their files. */
     @Override
     public void close() {
-        stop();
+        sentinel.close();
+        servers.forEach(RedisServer::close);
     }
 }

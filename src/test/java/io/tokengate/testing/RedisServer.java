@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Redis server for tests, on a free loopback port: {@code redis-server} from {@code PATH} when there is
  * one, otherwise the Redis 6.2 binary shipped in {@code com.github.codemonstur:embedded-redis} (extracted once per
- * JVM). No persistence. {@link #stop()} ends the process by its PID; {@link #restart()} starts a fresh server on
- * the same port (the data is gone, as after a real crash without persistence).
+ * JVM). Durable like production (AOF): {@link #stop()} ends the process by its PID and {@link #restart()} starts it
+ * again on the same port with its data. Its files (data, log, a Sentinel's configuration) live in one
+ * {@link Scratch} directory, deleted by {@link #close()} or, for a server only stopped, when the JVM exits.
  *
  * <p>{@link #start(String...)} adds command-line options (e.g. {@code --cluster-enabled yes}, see
  * {@link RedisCluster}); {@link #sentinel(String)} starts a Sentinel with the same binary (see {@link RedisSentinel}).
@@ -38,14 +39,19 @@ public final class RedisServer implements AutoCloseable {
     private final List<String> options;
     private Process process;
 
-    private RedisServer(int port, List<String> leading, List<String> options) throws IOException {
+    private RedisServer(int port, String sentinelConfig, List<String> options) throws IOException {
         this.port = port;
-        this.leading = List.copyOf(leading);
+        this.dataDir = Scratch.directory("redis-" + port + "-");
+        this.log = dataDir.resolve("redis.log");
+        if (sentinelConfig != null) { // a file the Sentinel may rewrite, in its own directory
+            Path file = dataDir.resolve("sentinel.conf");
+            Files.writeString(file, sentinelConfig);
+            this.leading = List.of(file.toString());
+        } else {
+            this.leading = List.of();
+        }
         this.options = List.copyOf(options);
-        this.log = Files.createTempFile("tokengate-redis-" + port + "-", ".log");
-        this.dataDir = Files.createTempDirectory("tokengate-redis-data-" + port + "-");
-        log.toFile().deleteOnExit();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::kill));
+        Scratch.beforeCleanup(this::kill);
     }
 
     /** Starts a server on a free loopback port and returns once it answers PING. */
@@ -58,7 +64,7 @@ public final class RedisServer implements AutoCloseable {
      * {@code "--cluster-enabled", "yes"}; relative paths in them are inside the server's own {@link #dataDir()}.
      */
     public static RedisServer start(String... options) {
-        return launched(List.of(), List.of(options));
+        return launched(null, List.of(options));
     }
 
     /**
@@ -67,19 +73,12 @@ public final class RedisServer implements AutoCloseable {
      * file the Sentinel may rewrite.
      */
     public static RedisServer sentinel(String config) {
-        try {
-            Path dir = Files.createTempDirectory("tokengate-sentinel-");
-            Path file = dir.resolve("sentinel.conf");
-            Files.writeString(file, config);
-            return launched(List.of(file.toString()), List.of("--sentinel"));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the sentinel configuration", e);
-        }
+        return launched(config, List.of("--sentinel"));
     }
 
-    private static RedisServer launched(List<String> leading, List<String> options) {
+    private static RedisServer launched(String sentinelConfig, List<String> options) {
         try {
-            RedisServer server = new RedisServer(freePort(), leading, options);
+            RedisServer server = new RedisServer(freePort(), sentinelConfig, options);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -178,14 +177,22 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server and deletes its files; it cannot be restarted. */
     @Override
     public void close() {
         stop();
+        Scratch.delete(dataDir);
     }
 
+    /** At JVM exit: ends the process before its directory is deleted. */
     private synchronized void kill() {
         if (process != null) {
             process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -251,21 +258,18 @@ public final class RedisServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The embedded-redis binary for this OS and CPU, copied to a temporary executable file. */
+    /** The embedded-redis binary for this OS and CPU, copied to an executable {@link Scratch} file. */
     private static Path extracted() throws IOException {
         String resource = embeddedResource();
         try (InputStream in = RedisServer.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
                 throw new IllegalStateException("no redis-server on PATH and no " + resource + " on the classpath");
             }
-            Path dir = Files.createTempDirectory("tokengate-redis-bin");
-            Path target = dir.resolve("redis-server");
+            Path target = Scratch.directory("redis-bin").resolve("redis-server");
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             if (!target.toFile().setExecutable(true)) {
                 throw new IllegalStateException("cannot make " + target + " executable");
             }
-            target.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return target;
         }
     }
