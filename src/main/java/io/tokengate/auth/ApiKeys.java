@@ -21,6 +21,8 @@ public final class ApiKeys {
     public static final String PREFIX = "sk-tg-";
     static final int ID_LENGTH = 12;
     static final int SECRET_LENGTH = 43;
+    static final int MIN_SECRET_LENGTH = 16;
+    static final int MAX_SECRET_LENGTH = 128;
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -61,16 +63,30 @@ public final class ApiKeys {
         return p == null ? null : new Minted(p.publicId(), fullKey, hash(p.secret()));
     }
 
-    /** Parses {@code sk-tg-<id>-<secret>}; null if the shape is wrong. */
+    /**
+     * Parses {@code sk-tg-<id>-<secret>}; null if the shape is wrong: the id must be {@value #ID_LENGTH} base62
+     * characters and the secret {@value #MIN_SECRET_LENGTH} to {@value #MAX_SECRET_LENGTH} of them, so that no
+     * other string ever costs a lookup (or a cache entry).
+     */
     public static Presented parse(String token) {
-        if (token == null || !token.startsWith(PREFIX) || token.length() < PREFIX.length() + ID_LENGTH + 2) {
-            return null;
-        }
         int dash = PREFIX.length() + ID_LENGTH;
-        if (token.charAt(dash) != '-') {
+        int secretLength = token == null ? -1 : token.length() - dash - 1;
+        if (secretLength < MIN_SECRET_LENGTH || secretLength > MAX_SECRET_LENGTH || !token.startsWith(PREFIX)
+                || token.charAt(dash) != '-' || !base62(token, PREFIX.length(), dash)
+                || !base62(token, dash + 1, token.length())) {
             return null;
         }
         return new Presented(token.substring(PREFIX.length(), dash), token.substring(dash + 1));
+    }
+
+    private static boolean base62(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Constant-time check of a presented secret against a stored hash. */

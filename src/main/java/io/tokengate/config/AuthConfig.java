@@ -17,6 +17,13 @@ public interface AuthConfig {
     @WithDefault("30s")
     Duration cacheTtl();
 
+    /**
+     * Most entries each local cache keeps (tenants by id, keys by id, answers "not found" included); the least
+     * used beyond it are evicted, so no caller, not even a flood of unknown keys, can grow the heap.
+     */
+    @WithDefault("100000")
+    int cacheSize();
+
     /** A gateway-wide OIDC issuer whose tokens name their tenant in {@link #tenantClaim()}. */
     Optional<String> sharedIssuer();
 

@@ -1,36 +1,43 @@
 package io.tokengate.tenant;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The data plane's view of tenants and keys: lookups served from a small local cache so that key checks stay off
- * Redis on the hot path. Entries expire after {@code tokengate.auth.cache-ttl} (the safety net) and are dropped
- * at once when any replica changes them (the store's change feed: Redis pub/sub).
+ * The data plane's view of tenants and keys: lookups served from a local cache so that key checks stay off Redis
+ * on the hot path. Entries expire after {@code tokengate.auth.cache-ttl} (the safety net) and are dropped at once
+ * when any replica changes them (the store's change feed: Redis pub/sub). Each cache holds at most
+ * {@code tokengate.auth.cache-size} entries, answers "not found" included (Caffeine, size-bounded with TinyLFU
+ * eviction), so a flood of unknown credentials costs bounded memory.
  */
 @Singleton
 public class TenantDirectory {
     private final TenantStore store;
-    private final long ttlNanos;
-    private final ConcurrentHashMap<String, Cached<Tenant>> tenants = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Cached<ApiKeyRecord>> keys = new ConcurrentHashMap<>();
-
-    private record Cached<T>(Optional<T> value, long expiresNanos) {
-        boolean fresh(long now) {
-            return now < expiresNanos;
-        }
-    }
+    private final Cache<String, Optional<Tenant>> tenants;
+    private final Cache<String, Optional<ApiKeyRecord>> keys;
 
     @Inject
     public TenantDirectory(TenantStore store, GatewayConfig config) {
+        this(store, config.auth().cacheTtl(), config.auth().cacheSize());
+    }
+
+    TenantDirectory(TenantStore store, Duration ttl, int maxEntries) {
         this.store = store;
-        this.ttlNanos = config.auth().cacheTtl().toNanos();
+        this.tenants = cache(ttl, maxEntries);
+        this.keys = cache(ttl, maxEntries);
         store.onChange(this::invalidate);
+    }
+
+    private static <T> Cache<String, Optional<T>> cache(Duration ttl, int maxEntries) {
+        // Maintenance on the calling thread: no pool threads, and bounded work per call.
+        return Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).executor(Runnable::run).build();
     }
 
     /** A tenant by id (cached). */
@@ -51,19 +58,25 @@ public class TenantDirectory {
     /** Drops cached entries named by a change notification ({@code tenant:<id>} or {@code key:<id>}). */
     void invalidate(String change) {
         if (change.startsWith("tenant:")) {
-            tenants.remove(change.substring(7));
+            tenants.invalidate(change.substring(7));
         } else if (change.startsWith("key:")) {
-            keys.remove(change.substring(4));
+            keys.invalidate(change.substring(4));
         }
     }
 
-    private <T> Uni<Optional<T>> cached(ConcurrentHashMap<String, Cached<T>> cache, String id,
+    /** Entries held now, tenants and keys together (approximate, for tests and benchmarks). */
+    long cachedEntries() {
+        tenants.cleanUp();
+        keys.cleanUp();
+        return tenants.estimatedSize() + keys.estimatedSize();
+    }
+
+    private static <T> Uni<Optional<T>> cached(Cache<String, Optional<T>> cache, String id,
             Supplier<Uni<Optional<T>>> load) {
-        long now = System.nanoTime();
-        Cached<T> hit = cache.get(id);
-        if (hit != null && hit.fresh(now)) {
-            return Uni.createFrom().item(hit.value());
+        Optional<T> hit = cache.getIfPresent(id);
+        if (hit != null) {
+            return Uni.createFrom().item(hit);
         }
-        return load.get().invoke(value -> cache.put(id, new Cached<>(value, now + ttlNanos)));
+        return load.get().invoke(value -> cache.put(id, value));
     }
 }
