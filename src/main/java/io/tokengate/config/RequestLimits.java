@@ -10,6 +10,21 @@ public interface RequestLimits {
     @WithDefault("4194304")
     long maxBodyBytes();
 
+    /**
+     * How much of a body the gateway will not use (too large, or the request failed before it was read) is still
+     * read and discarded before the error is sent, so that clients that write their whole body before reading the
+     * answer (the OpenAI SDKs) see the error rather than a reset connection. Past this (or
+     * {@link #drainTimeout()}), the error is sent and the connection closed. Keep
+     * {@code quarkus.http.limits.max-body-size} at least as large: Quarkus refuses larger declared bodies itself,
+     * with an empty 413.
+     */
+    @WithDefault("67108864")
+    long drainBytes();
+
+    /** Longest time spent discarding an unused body (see {@link #drainBytes()}). */
+    @WithDefault("10s")
+    Duration drainTimeout();
+
     /** Completion tokens assumed when a request names no {@code max_tokens}. */
     @WithDefault("4096")
     int defaultMaxTokens();

@@ -21,14 +21,14 @@ public final class Exchange implements CancelSignal {
 
     private final RoutingContext ctx;
     private final Arrival arrival;
-    private final long maxBodyBytes;
+    private final BodyDrain.Limits limits;
     private Runnable onClientGone = () -> { };
     private boolean clientGone;
 
-    Exchange(RoutingContext ctx, Operation operation, String requestId, long maxBodyBytes) {
+    Exchange(RoutingContext ctx, Operation operation, String requestId, BodyDrain.Limits limits) {
         this.ctx = ctx;
         this.arrival = new Arrival(operation, requestId, System.nanoTime());
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
         ctx.response().putHeader(REQUEST_ID, requestId);
         ctx.response().closeHandler(v -> clientWentAway());
     }
@@ -67,7 +67,7 @@ public final class Exchange implements CancelSignal {
 
     /** Reads the whole body once, failing with {@code RequestTooLarge} past the configured limit. */
     public Uni<Buffer> readBody() {
-        return BodyReader.read(ctx.request(), maxBodyBytes);
+        return BodyReader.read(ctx.request(), limits.maxBodyBytes());
     }
 
     /** Runs {@code action} when the client goes away before the response ended (replaces the previous one). */
@@ -100,7 +100,11 @@ public final class Exchange implements CancelSignal {
         }
     }
 
-    /** Sends a catalogued error: a JSON response, or an SSE error event if a stream is already under way. */
+    /**
+     * Sends a catalogued error: a JSON response, or an SSE error event if a stream is already under way. While the
+     * client is still sending a body the gateway will not use, that rest is first read and discarded (within
+     * bounds), so that a client that writes its whole body before reading (the OpenAI SDKs do) sees the error.
+     */
     public void sendError(ErrorBody error) {
         if (clientGone || ctx.response().ended()) {
             return;
@@ -109,7 +113,17 @@ public final class Exchange implements CancelSignal {
             ctx.response().end(error.toSseEvent());
             return;
         }
-        if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+        HttpServerRequest request = ctx.request();
+        boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
+        if (unread && limits.drainBytes() > 0 && !"100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+            BodyDrain.discard(ctx, limits, () -> respond(error, false), () -> respond(error, true));
+            return;
+        }
+        respond(error, unread);
+    }
+
+    private void respond(ErrorBody error, boolean close) {
+        if (close) {
             ctx.response().putHeader("connection", "close"); // unread body: this connection cannot be reused
         }
         error.headers().forEach(ctx.response()::putHeader);

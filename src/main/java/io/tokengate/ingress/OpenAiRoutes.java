@@ -1,6 +1,7 @@
 package io.tokengate.ingress;
 
 import io.quarkus.runtime.StartupEvent;
+import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.ErrorCatalog;
 import io.tokengate.error.GatewayError;
@@ -26,6 +27,7 @@ public class OpenAiRoutes {
     private final RequestHandler pipeline;
     private final List<String> installed = new CopyOnWriteArrayList<>();
     private final Draining draining;
+    private final BodyDrain.Limits limits;
     /** Paths that neither the public API, the admin API nor Quarkus' own endpoints ({@code /q/...}) serve. */
     private static final String OUTSIDE_API = "^/(?!(v1|admin|q)(/|$)).*";
 
@@ -35,7 +37,9 @@ public class OpenAiRoutes {
     }
 
     @Inject
-    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline, Draining draining) {
+    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline, Draining draining, GatewayConfig config) {
+        this.limits = new BodyDrain.Limits(routes.maxBodyBytes(), config.limits().drainBytes(),
+                config.limits().drainTimeout().toMillis());
         this.draining = draining;
         this.routes = routes;
         this.pipeline = pipeline;
@@ -73,14 +77,14 @@ public class OpenAiRoutes {
             if (!h2) {
                 ctx.response().putHeader("connection", "close");
             }
-            new Exchange(ctx, operation, requestId, 0).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
+            new Exchange(ctx, operation, requestId, limits).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
             if (h2) {
                 ctx.request().connection().shutdown(); // GOAWAY: streams under way finish, no new ones
             }
             return;
         }
         ctx.request().pause();
-        pipeline.handle(new Exchange(ctx, operation, requestId, routes.maxBodyBytes()));
+        pipeline.handle(new Exchange(ctx, operation, requestId, limits));
     }
 
     private void unmatched(RoutingContext ctx) {
@@ -89,7 +93,7 @@ public class OpenAiRoutes {
         boolean pathKnown = Arrays.stream(Operation.values()).anyMatch(e -> matches(e, path));
         GatewayError error = pathKnown ? new GatewayError.MethodNotAllowed(method, path)
                 : new GatewayError.UnknownRoute(method, path, suggestion(path));
-        Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), 0);
+        Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), limits);
         exchange.sendError(ErrorCatalog.describe(error));
     }
 
