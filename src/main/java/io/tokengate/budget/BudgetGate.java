@@ -75,6 +75,21 @@ public class BudgetGate {
                 .onItemOrFailure().invoke((reservation, failure) -> countDecision(request, failure));
     }
 
+    /**
+     * Would {@link #admit} grant {@code request} right now? Fails as admit would (429 {@code rate_limit_exceeded}
+     * or {@code insufficient_quota}; 503 when the store is unreachable under the {@code reject} policy), reserves
+     * nothing. Runs before a request may use a shared resource on its way to admission (waking a pool at zero,
+     * a place in its wait queue), so that a caller who could not be admitted cannot use them.
+     */
+    public Uni<Void> check(ParsedRequest request) {
+        long tokens = tokensToReserve(request);
+        return scopes.of(request.caller(), request.model()).chain(list -> list.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : limits.check(list, tokens).invoke(BudgetGate::refuseIfDenied).replaceWithVoid())
+                .onFailure(StoreUnavailable.class).recoverWithUni(e -> allowOnStoreFailure ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new GatewayFailure(new GatewayError.StoreUnavailable("limit store"))));
+    }
+
     /** {@code tokengate.admission.decisions{tenant, decision, reason}}: every admission, granted or refused. */
     private void countDecision(ParsedRequest request, Throwable failure) {
         String reason = failure == null ? "ok" : switch (GatewayFailure.of(failure)) {
@@ -142,12 +157,17 @@ public class BudgetGate {
 
     private static Reservation granted(String id, ParsedRequest request, List<LimitScope> scopes,
             LimitDecision decision, long tokens) {
+        refuseIfDenied(decision);
+        return new Reservation(id, request, scopes, decision, tokens);
+    }
+
+    /** A denial becomes the 429 the client sees (with the x-ratelimit-* headers of the tightest scope). */
+    private static void refuseIfDenied(LimitDecision decision) {
         if (!decision.granted()) {
             throw new GatewayFailure(new GatewayError.RateLimited(decision.deniedScope(), limitName(decision.reason()),
                     decision.reason() == DenialReason.BUDGET, (decision.retryAfterMillis() + 999) / 1000,
                     RateLimitHeaders.of(decision)));
         }
-        return new Reservation(id, request, scopes, decision, tokens);
     }
 
     private Uni<Reservation> storeFailed(String id, ParsedRequest request, long tokens) {

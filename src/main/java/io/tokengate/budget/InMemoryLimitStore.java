@@ -43,6 +43,11 @@ public final class InMemoryLimitStore implements LimitStore {
     }
 
     @Override
+    public Uni<LimitDecision> check(List<LimitScope> scopes, long tokens) {
+        return Uni.createFrom().item(() -> checkNow(scopes, tokens));
+    }
+
+    @Override
     public Uni<LimitDecision> extend(String reservationId, List<LimitScope> scopes, long moreTokens) {
         return Uni.createFrom().item(() -> extendNow(reservationId, scopes, moreTokens));
     }
@@ -75,6 +80,11 @@ public final class InMemoryLimitStore implements LimitStore {
         }
         holds.put(key(tenant, id), Hold.live(tokens, now, now + liveMillis));
         return verdict.decision(scopes);
+    }
+
+    private synchronized LimitDecision checkNow(List<LimitScope> scopes, long tokens) {
+        return LimitScope.tenantOf(scopes) == null ? LimitDecision.UNLIMITED
+                : check(scopes, now(), new Cost(1, tokens, true)).decision(scopes);
     }
 
     private synchronized LimitDecision extendNow(String id, List<LimitScope> scopes, long more) {

@@ -17,6 +17,7 @@ final class LimitScripts {
     static final Script ADMIT = load("tg_admit_v2", "admit.lua");
     static final Script EXTEND = load("tg_extend_v2", "extend.lua");
     static final Script SETTLE = load("tg_settle_v2", "settle.lua");
+    static final Script CHECK = load("tg_check_v1", "check.lua");
 
     private LimitScripts() {
     }

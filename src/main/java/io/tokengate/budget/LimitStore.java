@@ -15,6 +15,13 @@ import java.util.List;
  */
 public interface LimitStore {
 
+    /**
+     * Whether {@link #reserve} would grant {@code tokens} tokens (and a request and a slot) in every scope right now,
+     * answered like it, without reserving or changing anything. For gates in front of shared resources (waking a
+     * pool at zero): a caller that could not be admitted must not use them, and waiting must cost nothing.
+     */
+    Uni<LimitDecision> check(List<LimitScope> scopes, long tokens);
+
     /** Reserves 1 request, 1 concurrency slot (a lease) and {@code tokens} tokens in EVERY scope, atomically: all or none. */
     Uni<LimitDecision> reserve(String reservationId, List<LimitScope> scopes, long tokens);
 

@@ -34,6 +34,11 @@ final class RedisLimitStore implements LimitStore {
     }
 
     @Override
+    public Uni<LimitDecision> check(List<LimitScope> scopes, long tokens) {
+        return decide(LimitScripts.CHECK, "check", scopes, tokens); // the id names no reservation: never read
+    }
+
+    @Override
     public Uni<LimitDecision> extend(String reservationId, List<LimitScope> scopes, long moreTokens) {
         return decide(LimitScripts.EXTEND, reservationId, scopes, moreTokens);
     }

@@ -194,6 +194,12 @@ public interface PoolConfig {
         /** Requests that may wait for the pool at once; more get 503 at once. */
         @WithDefault("64")
         int queueSize();
+
+        /**
+         * Requests of one tenant that may wait for the pool at once, so that one tenant cannot fill the queue;
+         * absent: a quarter of {@link #queueSize()} (at least 1).
+         */
+        Optional<Integer> queueSizePerTenant();
     }
 
     /** One upstream endpoint. */

@@ -35,9 +35,13 @@ public record PoolSpec(String name, List<EndpointSpec> endpoints, Optional<Strin
     /** Passive ejection. */
     public record Ejection(int consecutiveFailures, Duration duration, Duration maxRetryAfter, int maxEjectedPercent) {}
 
-    /** The wake action of a pool scaled to zero; {@code tokenRef} is resolved at each call. */
+    /**
+     * The wake action of a pool scaled to zero; {@code tokenRef} is resolved at each call. At most
+     * {@code queueSize} requests wait for it, at most {@code queueSizePerTenant} of one tenant.
+     */
     public record Wake(String url, String method, String contentType, Optional<String> body,
-            Optional<String> tokenRef, Optional<String> caFile, Duration deadline, int queueSize) {}
+            Optional<String> tokenRef, Optional<String> caFile, Duration deadline, int queueSize,
+            int queueSizePerTenant) {}
 
     @Override
     public String toString() {

@@ -134,9 +134,14 @@ public final class RouteTableCompiler {
             return Optional.empty();
         }
         parseUrl(key + ".url", w.url().get());
+        int queueSize = positive(key + ".queue-size", w.queueSize());
+        int perTenant = positive(key + ".queue-size-per-tenant", w.queueSizePerTenant().orElse(Math.max(1, queueSize / 4)));
+        if (perTenant > queueSize) {
+            throw new InvalidConfigException(key + ".queue-size-per-tenant", "must not exceed queue-size (" + queueSize + ")");
+        }
         return Optional.of(new PoolSpec.Wake(w.url().get().strip(), w.method().toUpperCase(Locale.ROOT),
                 w.contentType(), w.body(), w.tokenRef(), w.caFile(), positive(key + ".deadline", w.deadline()),
-                positive(key + ".queue-size", w.queueSize())));
+                queueSize, perTenant));
     }
 
     private static EndpointSpec endpoint(String key, EndpointId id, PoolConfig.EndpointConfig endpoint) {

@@ -80,8 +80,9 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
                         .map(body -> protocol.parse(exchange.operation(), caller, body.getBytes()))))
                 .invoke(known::request)
                 .call(request -> trace.stage("route.await_capacity",                          // (5) a pool at zero: wake
-                        () -> planner.awaitCapacity(request.route())))                        //     it and wait before
-                                                                                              //     admit: no quota spent
+                        () -> planner.awaitCapacity(request.route(), request.caller().tenant(), //     it (if the caller
+                                () -> budget.check(request))))                                 //     could be admitted)
+                                                                                              //     and wait: no quota spent
                 .chain(request -> trace.stage("admit", () -> budget.admit(request)))          // 4 admit
                 .chain(reservation -> admitted(exchange, reservation, trace))                 // 5-8
                 .onFailure().recoverWithItem(failure -> failed(exchange, known, failure, Map.of()))

@@ -19,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -46,9 +47,10 @@ public class PoolWaker {
         this.backends = backends;
     }
 
-    /** A pool being woken, and how many requests wait for it. */
+    /** A pool being woken, and how many requests wait for it, in all and by tenant. */
     private static final class Cold {
         int waiting;
+        final Map<String, Integer> waitingByTenant = new HashMap<>();
         long wokenAtNanos;
         boolean waking;
     }
@@ -56,6 +58,12 @@ public class PoolWaker {
     /** Called with the pool's name each time a wake is fired (the health prober then probes it at once). */
     public void onWake(Consumer<String> listener) {
         this.onWake = listener;
+    }
+
+    /** Requests waiting for {@code pool} now, and of them those of {@code tenant}. */
+    public synchronized int[] waiting(String pool, String tenant) {
+        Cold c = cold.get(pool);
+        return c == null ? new int[2] : new int[] {c.waiting, c.waitingByTenant.getOrDefault(tenant, 0)};
     }
 
     /** True while a wake of {@code pool} is under way (the prober then checks it often). */
@@ -94,7 +102,8 @@ public class PoolWaker {
         }
     }
 
-    Uni<Void> await(String model, PoolSpec pool) {
+    /** Waits (in the pool's bounded queue, within {@code tenant}'s share of it) until {@code pool} is ready. */
+    Uni<Void> await(String model, PoolSpec pool, String tenant) {
         PoolSpec.Wake wake = pool.wake().orElseThrow();
         long start = System.nanoTime();
         synchronized (this) {
@@ -103,11 +112,17 @@ public class PoolWaker {
                 backends.metrics().queueWait(pool.name(), "queue_full", Duration.ZERO);
                 return Uni.createFrom().failure(unavailable(model, "cold start queue full", wake));
             }
+            if (c.waitingByTenant.getOrDefault(tenant, 0) >= wake.queueSizePerTenant()) {
+                backends.metrics().queueWait(pool.name(), "tenant_share_full", Duration.ZERO);
+                return Uni.createFrom().failure(unavailable(model, "this tenant's share of the cold start queue is full",
+                        wake));
+            }
             c.waiting++;
+            c.waitingByTenant.merge(tenant, 1, Integer::sum);
         }
         wakeOnce(pool, start);
         return Uni.createFrom().<Void>emitter(emitter -> poll(model, pool, wake, start, emitter))
-                .eventually(() -> left(pool));
+                .eventually(() -> left(pool, tenant));
     }
 
     private void poll(String model, PoolSpec pool, PoolSpec.Wake wake, long start, UniEmitter<? super Void> emitter) {
@@ -130,8 +145,10 @@ public class PoolWaker {
         emitter.onTermination(() -> vertx.cancelTimer(timer[0]));
     }
 
-    private synchronized void left(PoolSpec pool) {
-        cold.get(pool.name()).waiting--;
+    private synchronized void left(PoolSpec pool, String tenant) {
+        Cold c = cold.get(pool.name());
+        c.waiting--;
+        c.waitingByTenant.computeIfPresent(tenant, (t, n) -> n > 1 ? n - 1 : null);
     }
 
     private static GatewayFailure unavailable(String model, String reason, PoolSpec.Wake wake) {

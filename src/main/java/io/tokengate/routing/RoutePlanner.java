@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Stage 5, Route: turns a model into ordered candidates. Pools in configured order (primary, then fallbacks);
@@ -33,24 +34,26 @@ public class RoutePlanner {
      * Completes at once when some pool of {@code model} has an available endpoint (and wakes, without waiting, any
      * preferred pool before it that is at zero and has a wake action). Otherwise, if a pool has a
      * wake action, wakes it (once for all waiting requests) and completes when it turns healthy; fails with 503
-     * {@code no_healthy_backend} and {@code Retry-After} when its queue is full or its deadline passes. Runs
-     * before admission, so the wait spends none of the tenant's rate or budget.
+     * {@code no_healthy_backend} and {@code Retry-After} when its queue (or {@code tenant}'s share of it) is full or
+     * its deadline passes. Runs before admission, so the wait spends none of the tenant's rate or budget; but a
+     * pool is woken, or waited for, only after {@code admissible} (the admission check, which reserves nothing)
+     * succeeded: a caller who could not be admitted wakes no GPUs and takes no place in a queue.
      */
-    public Uni<Void> awaitCapacity(ModelRoute model) {
+    public Uni<Void> awaitCapacity(ModelRoute model, String tenant, Supplier<Uni<Void>> admissible) {
         for (int i = 0; i < model.pools().size(); i++) {
             if (backends.ready(model.pools().get(i))) {
-                for (int cold = 0; cold < i; cold++) { // a preferred pool at zero: wake it, the fallback serves now
-                    PoolSpec preferred = model.pools().get(cold);
-                    if (preferred.wake().isPresent()) {
-                        waker.nudge(preferred);
-                    }
+                List<PoolSpec> preferredAtZero = model.pools().subList(0, i).stream()
+                        .filter(pool -> pool.wake().isPresent()).toList();
+                if (preferredAtZero.isEmpty()) {
+                    return Uni.createFrom().voidItem(); // the common case: no wake, no check
                 }
-                return Uni.createFrom().voidItem();
+                // A preferred pool at zero: wake it (for callers who could be admitted), the fallback serves now.
+                return admissible.get().invoke(() -> preferredAtZero.forEach(waker::nudge));
             }
         }
         for (PoolSpec pool : model.pools()) {
             if (pool.wake().isPresent()) {
-                return waker.await(model.name(), pool);
+                return admissible.get().chain(() -> waker.await(model.name(), pool, tenant));
             }
         }
         return Uni.createFrom().voidItem(); // nothing to wake: route() answers 503 at once

@@ -71,6 +71,34 @@ abstract class LimitStoreContract {
     }
 
     @Test
+    void checkAnswersAsReserveWouldAndReservesNothing() {
+        LimitScope tenant = tenant(new Limits(2L, 600L, 1L, new TokenBudget(100, Period.DAY)));
+        LimitScope key = key(budget(1000, Period.DAY));
+
+        for (int i = 0; i < 3; i++) { // checking again and again takes nothing: no request, slot or token
+            LimitDecision check = await(store.check(List.of(tenant, key), 60));
+            assertThat(check.granted()).isTrue();
+            assertThat(check.requests()).isEqualTo(new RateLimitState(2, 2, 0));
+            assertThat(check.tokens()).isEqualTo(new RateLimitState(600, 600, 0));
+        }
+        assertThat(await(store.check(List.of(tenant, key), 101)))
+                .extracting(LimitDecision::granted, LimitDecision::deniedScope, LimitDecision::reason)
+                .containsExactly(false, "tenant", DenialReason.BUDGET);
+
+        String held = id();
+        assertThat(reserve(held, 60, tenant, key).granted()).isTrue(); // the one concurrency slot is taken
+        assertThat(await(store.check(List.of(tenant, key), 10)))
+                .extracting(LimitDecision::granted, LimitDecision::reason).containsExactly(false, DenialReason.CONCURRENCY);
+        settle(held, 60, 60, tenant, key);
+        assertThat(await(store.check(List.of(tenant, key), 41)))
+                .extracting(LimitDecision::granted, LimitDecision::reason).containsExactly(false, DenialReason.BUDGET);
+        LimitDecision fits = await(store.check(List.of(tenant, key), 40));
+        assertThat(fits.granted()).isTrue();
+        assertThat(fits.requests().remaining()).isEqualTo(1);
+        assertThat(reserve(id(), 40, tenant, key).granted()).as("what check said fits still fits").isTrue();
+    }
+
+    @Test
     void burstGetsExactlyTheCapacityThenRefillsContinuously() {
         LimitScope tenant = tenant(new Limits(60L, null, null, null));
 
