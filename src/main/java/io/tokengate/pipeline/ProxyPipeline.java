@@ -122,7 +122,8 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
     }
 
     private RoutePlan route(ParsedRequest request) {
-        return planner.route(request.route(), request.promptPrefix(RoutePlanner.prefixBytes(request.route())));
+        return planner.route(request.route(), request.caller().tenant(),
+                request.promptPrefix(RoutePlanner.prefixBytes(request.route())));
     }
 
     private static AttemptContext attemptContext(Exchange exchange, RequestTrace trace, Span span) {

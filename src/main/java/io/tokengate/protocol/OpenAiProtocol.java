@@ -1,5 +1,6 @@
 package io.tokengate.protocol;
 
+import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.ModelRoute;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.GatewayError;
@@ -18,15 +19,22 @@ import java.util.Comparator;
 /**
  * Stage 3, Parse: takes the body (read once by ingress, within its size limit), keeps the raw bytes, extracts
  * model, stream, max_tokens, stream_options and the prompt size, and resolves the model route the caller may use
- * (404 {@code model_not_found} otherwise).
+ * (404 {@code model_not_found} otherwise). Fields that steer a shared backend's scheduling or cache are cut from what
+ * is forwarded and the tenant's own {@code cache_salt} is set ({@link CacheSalt}).
  */
 @Singleton
 public class OpenAiProtocol {
     private final RouteTable routes;
+    private final CacheSalt salts;
 
     @Inject
-    public OpenAiProtocol(RouteTable routes) {
+    public OpenAiProtocol(RouteTable routes, GatewayConfig config) {
+        this(routes, CacheSalt.fromConfig(config));
+    }
+
+    OpenAiProtocol(RouteTable routes, CacheSalt salts) {
         this.routes = routes;
+        this.salts = salts;
     }
 
     /**
@@ -39,9 +47,9 @@ public class OpenAiProtocol {
         ModelRoute route = entitled(caller, f.model);
         Integer maxTokens = f.maxCompletionTokens != null ? f.maxCompletionTokens : f.maxTokens;
         BodyLayout layout = new BodyLayout(f.objectStart, f.modelStart, f.modelEnd, f.streamOptionsStart,
-                f.includeUsageStart, f.includeUsageEnd, f.streamOptionsEmpty, f.promptStart);
+                f.includeUsageStart, f.includeUsageEnd, f.streamOptionsEmpty, f.promptStart, f.cuts());
         return new ParsedRequest(caller, operation, f.model, route, f.stream && operation != Operation.EMBEDDINGS,
-                f.includeUsage, maxTokens, f.prompt.estimatedTokens(), raw, layout);
+                f.includeUsage, maxTokens, f.prompt.estimatedTokens(), raw, layout, salts.of(caller.tenant()));
     }
 
     /** The model route the caller may use, or 404 {@code model_not_found}. */

@@ -7,14 +7,32 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.tokengate.error.GatewayError;
 import io.tokengate.error.GatewayFailure;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
  * One streaming pass over the request JSON: reads the few top-level fields the gateway needs, records where
- * the patchable ones sit, sizes the prompt, and skips everything else without building a tree.
+ * the patchable ones sit, sizes the prompt, and skips everything else without building a tree. Top-level members
+ * that change a backend's scheduling or cache sharing ({@link #TENANT_SCOPED}) are recorded as byte ranges to cut,
+ * every occurrence (duplicate keys included), each with its separating comma.
  */
 final class RequestScanner implements AutoCloseable {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
+    /**
+     * Fields that steer a shared backend and so are the gateway's to set, never the client's: vLLM's and SGLang's
+     * {@code priority}, {@code cache_salt} (the gateway sets its own per tenant), {@code kv_transfer_params}
+     * (vLLM disaggregated prefill), {@code request_id} (vLLM, SGLang: the engine's id for the request and its KV
+     * transfers); SGLang's {@code rid}, {@code extra_key} (a cache namespace), {@code bootstrap_host},
+     * {@code bootstrap_port}, {@code bootstrap_room} (disaggregation) and {@code data_parallel_rank}; TensorRT-LLM's
+     * {@code disaggregated_params} and {@code conversation_params} (routing).
+     */
+    static final Set<String> TENANT_SCOPED = Set.of("priority", "cache_salt", "kv_transfer_params", "request_id",
+            "rid", "extra_key", "bootstrap_host", "bootstrap_port", "bootstrap_room", "data_parallel_rank",
+            "disaggregated_params", "conversation_params");
+    private static final int[] NO_CUTS = new int[0];
+
+    private final byte[] raw;
     private final JsonParser parser;
     final Fields fields = new Fields();
 
@@ -33,13 +51,29 @@ final class RequestScanner implements AutoCloseable {
         int includeUsageStart = -1;
         int includeUsageEnd = -1;
         int promptStart = -1;
+        int[] cuts = NO_CUTS;
+        int cutCount;
         boolean hasMessages;
         boolean hasPrompt;
         boolean hasInput;
         final PromptSize prompt = new PromptSize();
+
+        /** The byte ranges to cut, as {@code [start0, end0, start1, end1, …]}, ascending and disjoint. */
+        int[] cuts() {
+            return cutCount == cuts.length ? cuts : Arrays.copyOf(cuts, cutCount);
+        }
+
+        private void cut(int start, int end) {
+            if (cutCount == cuts.length) {
+                cuts = Arrays.copyOf(cuts, Math.max(4, cuts.length * 2));
+            }
+            cuts[cutCount++] = start;
+            cuts[cutCount++] = end;
+        }
     }
 
     private RequestScanner(byte[] raw) throws IOException {
+        this.raw = raw;
         this.parser = JSON.createParser(raw);
     }
 
@@ -61,10 +95,25 @@ final class RequestScanner implements AutoCloseable {
             throw new GatewayFailure(new GatewayError.MalformedJson("the body must be a JSON object"));
         }
         fields.objectStart = offset();
+        int run = -1; // where the current run of tenant-scoped members starts
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
+            boolean scoped = TENANT_SCOPED.contains(name);
+            if (run >= 0 && !scoped) { // the run with the commas after it, up to this key
+                fields.cut(run, offset());
+                run = -1;
+            } else if (run < 0 && scoped) {
+                run = offset();
+            }
             parser.nextToken();
-            field(name);
+            if (scoped) {
+                parser.skipChildren();
+            } else {
+                field(name);
+            }
+        }
+        if (run >= 0) { // a run at the end: the comma before it up to the closing brace
+            fields.cut(commaBefore(run), offset());
         }
         if (parser.nextToken() != null) {
             throw new GatewayFailure(new GatewayError.MalformedJson("unexpected content after the JSON object"));
@@ -125,6 +174,18 @@ final class RequestScanner implements AutoCloseable {
                 parser.skipChildren();
             }
         }
+    }
+
+    /**
+     * The comma between a member and the one before it. {@code model} is required and never cut, so a run at the
+     * end always has a member before it.
+     */
+    private int commaBefore(int keyStart) {
+        int i = keyStart - 1;
+        while (i > fields.objectStart && raw[i] != ',') {
+            i--; // only JSON whitespace lies between the comma and the key
+        }
+        return i > fields.objectStart ? i : keyStart;
     }
 
     private boolean bool(String param) {

@@ -14,8 +14,20 @@ final class BodyPatcher {
 
     private record Splice(int start, int end, String text) {}
 
-    static byte[] patch(byte[] raw, BodyLayout layout, String newModel, boolean askForUsage) {
-        List<Splice> splices = new ArrayList<>(2);
+    /**
+     * {@code newModel} null keeps the model; {@code cacheSalt} null sets none. The cuts of {@code layout} are always
+     * made; the cache salt goes first in the object, so no cut can touch it.
+     */
+    static byte[] patch(byte[] raw, BodyLayout layout, String newModel, boolean askForUsage, String cacheSalt) {
+        int[] cuts = layout.cuts();
+        List<Splice> splices = new ArrayList<>(3 + cuts.length / 2);
+        if (cacheSalt != null) {
+            int at = layout.objectStart() + 1;
+            splices.add(new Splice(at, at, "\"cache_salt\":" + Json.quote(cacheSalt) + ","));
+        }
+        for (int i = 0; i < cuts.length; i += 2) {
+            splices.add(new Splice(cuts[i], cuts[i + 1], ""));
+        }
         if (newModel != null) {
             splices.add(new Splice(layout.modelStart(), layout.modelEnd(), Json.quote(newModel)));
         }
@@ -37,9 +49,10 @@ final class BodyPatcher {
         return new Splice(at, at, "\"stream_options\":{\"include_usage\":true},");
     }
 
+    /** Applies disjoint splices in order of position; at one position, insertions (stable order) before a cut. */
     private static byte[] apply(byte[] raw, List<Splice> splices) {
-        splices.sort(Comparator.comparingInt(Splice::start));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 64);
+        splices.sort(Comparator.comparingInt(Splice::start).thenComparingInt(Splice::end));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 128);
         int at = 0;
         for (Splice s : splices) {
             out.write(raw, at, s.start() - at);

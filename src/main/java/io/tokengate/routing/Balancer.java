@@ -7,7 +7,8 @@ import java.util.List;
 interface Balancer {
 
     /**
-     * {@code available} is non-empty; {@code prefix} is the prompt prefix (affinity only, else unused). With
+     * {@code available} is non-empty; {@code prefix} is the tenant-scoped affinity key ({@link PrefixAffinity#key};
+     * affinity only, else unused). With
      * {@code claim}, the first endpoint returned has its in-flight slot taken for the request (atomically with the
      * choice where the choice depends on it), and the first attempt adopts it.
      */

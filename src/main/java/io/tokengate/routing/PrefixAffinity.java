@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Prefix affinity: a consistent hash of the prompt's first bytes picks the endpoint, so requests that share a
- * prefix (a system prompt, a conversation so far) reuse one backend's KV cache. Bounded load (consistent hashing
+ * Prefix affinity: a consistent hash of the tenant and the prompt's first bytes ({@link #key}) picks the endpoint, so
+ * one tenant's requests that share a prefix (a system prompt, a conversation so far) reuse one backend's KV cache,
+ * while another tenant's identical prompt is placed independently (its cache entries carry its own salt anyway). Bounded load (consistent hashing
  * with bounded loads, Mirrokni et al.): an endpoint takes the request only while its in-flight count stays under
  * {@code loadFactor} times the average plus one; otherwise the request walks on along the ring. Adding or losing an
  * endpoint moves only the prefixes next to it.
@@ -78,6 +79,18 @@ final class PrefixAffinity implements Balancer {
             }
         }
         return ordered;
+    }
+
+    /**
+     * The affinity key of a request: the tenant id, a 0xFF byte (never part of UTF-8, so no tenant id and prefix can
+     * run into another pair), then the prompt prefix.
+     */
+    static byte[] key(String tenant, byte[] prefix) {
+        byte[] id = tenant.getBytes(StandardCharsets.UTF_8);
+        byte[] key = Arrays.copyOf(id, id.length + 1 + prefix.length);
+        key[id.length] = (byte) 0xff;
+        System.arraycopy(prefix, 0, key, id.length + 1, prefix.length);
+        return key;
     }
 
     /** 64-bit FNV-1a with a final avalanche (splitmix64), so nearby keys spread over the ring. */

@@ -60,10 +60,13 @@ public class RoutePlanner {
     }
 
     /**
-     * The candidates for one request. The first candidate's in-flight slot is already taken (the balancer's choice
-     * and the slot are one atomic step), and the first attempt adopts it.
+     * The candidates for one request of {@code tenant}. The first candidate's in-flight slot is already taken (the
+     * balancer's choice and the slot are one atomic step), and the first attempt adopts it. Prefix affinity keys on
+     * the tenant and the prompt prefix together: one tenant's repeats share an endpoint's cache, two tenants'
+     * identical prompts are not steered onto one.
      */
-    public RoutePlan route(ModelRoute model, byte[] promptPrefix) {
+    public RoutePlan route(ModelRoute model, String tenant, byte[] promptPrefix) {
+        byte[] affinityKey = PrefixAffinity.key(tenant, promptPrefix);
         long now = System.nanoTime();
         List<Candidate> candidates = new ArrayList<>(4);
         long soonest = Long.MAX_VALUE;
@@ -77,7 +80,7 @@ public class RoutePlanner {
             }
             String upstream = model.upstreamModel(pool);
             boolean claim = candidates.isEmpty(); // the first attempt's endpoint: its slot is taken now
-            for (Backend b : balancers.get(pool.name()).order(available, promptPrefix, claim)) {
+            for (Backend b : balancers.get(pool.name()).order(available, affinityKey, claim)) {
                 candidates.add(new Candidate(pool, b.endpoint(), upstream, b));
             }
         }

@@ -18,18 +18,23 @@ import org.junit.jupiter.api.Test;
 
 /** Parse (stage 3) and the per-attempt body rewrite, on raw bytes. */
 class OpenAiProtocolTest {
+    private static final CacheSalt SALTS = new CacheSalt("a fixed test secret".getBytes(StandardCharsets.UTF_8));
+    private static final String SALT = "\"cache_salt\":\"" + SALTS.of("t") + "\",";
     private static final Caller ANYONE = new Caller("t", null, "s", Set.of("*"));
     private static final Caller ONLY_A = new Caller("t", null, "s", Set.of("model-a"));
     private final OpenAiProtocol protocol = new OpenAiProtocol(new RouteTable(Map.of(
             "model-a", new ModelRoute("model-a", "model-a", List.of(), "x"),
-            "model-b", new ModelRoute("model-b", "served-b", List.of(), "x")), Map.of(), 1000, 100, 0));
+            "model-b", new ModelRoute("model-b", "served-b", List.of(), "x")), Map.of(), 1000, 100, 0), SALTS);
 
     private ParsedRequest chat(String json) {
         return protocol.parse(Operation.CHAT_COMPLETIONS, ANYONE, json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The upstream body less the tenant's cache salt, which always comes first (see {@code ScopedFieldsTest}). */
     private static String body(ParsedRequest request, String upstreamModel) {
-        return request.upstreamBody(upstreamModel).toString(StandardCharsets.UTF_8);
+        String body = request.upstreamBody(upstreamModel).toString(StandardCharsets.UTF_8);
+        assertThat(body).startsWith("{" + SALT);
+        return "{" + body.substring(1 + SALT.length());
     }
 
     @Test
@@ -51,7 +56,7 @@ class OpenAiProtocolTest {
     }
 
     @Test
-    void plainRequestForTheSameModelIsForwardedByteForByte() {
+    void plainRequestForTheSameModelIsForwardedByteForByteBesidesTheCacheSalt() {
         String raw = "{ \"model\" : \"model-a\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}], \"x\": {\"y\":[1,2]} }";
         assertThat(body(chat(raw), "model-a")).isEqualTo(raw);
     }

@@ -97,6 +97,25 @@ class BalancerTest {
     }
 
     @Test
+    void prefixAffinityKeysOnTheTenantToo() {
+        List<Backend> b = pool(PoolSpec.Balancer.PREFIX_AFFINITY, 1, 1, 1);
+        Balancer affinity = Balancer.of(b.get(0).pool(), b);
+        byte[] prefix = "[{\"role\":\"system\",\"content\":\"You are a tax assistant\"}".getBytes(StandardCharsets.UTF_8);
+        Map<Backend, Integer> homes = new HashMap<>();
+        for (int t = 0; t < 12; t++) {
+            byte[] key = PrefixAffinity.key("tenant-" + t, prefix);
+            Backend home = affinity.order(b, key, false).get(0);
+            for (int i = 0; i < 10; i++) { // each tenant's repeats stay on its endpoint
+                assertThat(affinity.order(b, PrefixAffinity.key("tenant-" + t, prefix), false).get(0)).isSameAs(home);
+            }
+            homes.merge(home, 1, Integer::sum);
+        }
+        assertThat(homes).hasSize(3); // the same prompt of different tenants is not steered onto one endpoint
+        assertThat(PrefixAffinity.key("ab", "c".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(PrefixAffinity.key("a", "bc".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void prefixAffinityBoundsTheLoadOfAHotPrefix() {
         List<Backend> b = pool(PoolSpec.Balancer.PREFIX_AFFINITY, 1, 1, 1);
         Balancer affinity = Balancer.of(b.get(0).pool(), b);

@@ -18,9 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -242,6 +245,29 @@ class ResilienceTest {
         }
         // bounded load: at most ceil(1.25 * 30 / 3) = 13 of the 30 concurrent requests on one endpoint
         assertThat(max).isBetween(10L, 13L);
+    }
+
+    @Test
+    void theSamePromptOfDifferentTenantsIsPlacedPerTenant() {
+        String body = "{\"model\":\"affinity-llama\",\"max_tokens\":2,\"messages\":[{\"role\":\"system\",\"content\":\""
+                + "You are a careful assistant for every tenant. ".repeat(8) + "\"}]}";
+        Set<Integer> homes = new HashSet<>();
+        for (int t = 0; t < 6; t++) {
+            String key = tenant("affinity-" + t, "{}");
+            long[] before = requestsOfTrio();
+            for (int i = 0; i < 3; i++) {
+                assertThat(raw(key, body).statusCode()).isEqualTo(200);
+            }
+            long[] after = requestsOfTrio();
+            List<Integer> used = IntStream.range(0, 3).filter(i -> after[i] > before[i]).boxed().toList();
+            assertThat(used).hasSize(1); // one tenant's repeats stay on one endpoint
+            homes.add(used.get(0));
+        }
+        assertThat(homes).hasSizeGreaterThan(1); // not every tenant's copy of the prompt on one endpoint's cache
+    }
+
+    private static long[] requestsOfTrio() {
+        return IntStream.range(0, 3).mapToLong(i -> FleetResource.trio[i].requests()).toArray();
     }
 
     @Test
