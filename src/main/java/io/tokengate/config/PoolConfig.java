@@ -24,6 +24,14 @@ public interface PoolConfig {
     @WithDefault("256")
     int maxConnections();
 
+    /**
+     * Whether requests to this pool carry the tenant's {@code cache_salt} (vLLM keeps prefix caches apart by it).
+     * Turn it off for upstreams that refuse unknown fields (e.g. OpenAI's own API); the tenant-scoped fields a
+     * client sent are cut either way.
+     */
+    @WithDefault("true")
+    boolean cacheSalt();
+
     /** Upstream timeouts. */
     TimeoutConfig timeouts();
 

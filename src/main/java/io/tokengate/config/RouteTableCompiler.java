@@ -69,7 +69,7 @@ public final class RouteTableCompiler {
                 balancer(key + ".balancer", pool.balancer()), affinity(key + ".affinity", pool.affinity()),
                 breaker(key + ".breaker", pool.breaker()), retry(key + ".retry", pool.retry()),
                 health(key + ".health", pool.health()), ejection(key + ".ejection", pool.ejection()),
-                wake(key + ".wake", pool.wake()));
+                wake(key + ".wake", pool.wake()), pool.cacheSalt());
     }
 
     private static PoolSpec.Balancer balancer(String key, String value) {

@@ -16,11 +16,12 @@ public record ParsedRequest(Caller caller, Operation operation, String model, Mo
 
     /**
      * The body for one upstream attempt: the upstream model name, usage requested on streams, the tenant-scoped
-     * fields the client sent cut out and the tenant's {@code cache_salt} set.
+     * fields the client sent cut out and, when {@code withCacheSalt} (the pool's choice), the tenant's
+     * {@code cache_salt} set.
      */
-    public Buffer upstreamBody(String upstreamModel) {
+    public Buffer upstreamBody(String upstreamModel, boolean withCacheSalt) {
         return Buffer.buffer(BodyPatcher.patch(raw, layout, model.equals(upstreamModel) ? null : upstreamModel,
-                stream && !clientWantsUsage, cacheSalt));
+                stream && !clientWantsUsage, withCacheSalt ? cacheSalt : null));
     }
 
     /**

@@ -123,7 +123,7 @@ final class Attempt {
                 req::reset);
         req.exceptionHandler(this::fail);
         sentNanos = System.nanoTime();
-        req.send(request.upstreamBody(candidate.upstreamModel())).onComplete(ar -> {
+        req.send(request.upstreamBody(candidate.upstreamModel(), candidate.pool().cacheSalt())).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ar.cause());
             } else {

@@ -32,7 +32,7 @@ class OpenAiProtocolTest {
 
     /** The upstream body less the tenant's cache salt, which always comes first (see {@code ScopedFieldsTest}). */
     private static String body(ParsedRequest request, String upstreamModel) {
-        String body = request.upstreamBody(upstreamModel).toString(StandardCharsets.UTF_8);
+        String body = request.upstreamBody(upstreamModel, true).toString(StandardCharsets.UTF_8);
         assertThat(body).startsWith("{" + SALT);
         return "{" + body.substring(1 + SALT.length());
     }

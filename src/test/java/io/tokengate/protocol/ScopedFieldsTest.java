@@ -29,7 +29,7 @@ class ScopedFieldsTest {
 
     private String forwarded(String tenant, String json, String upstreamModel) {
         return protocol.parse(Operation.CHAT_COMPLETIONS, new Caller(tenant, null, "s", Set.of("*")),
-                json.getBytes(StandardCharsets.UTF_8)).upstreamBody(upstreamModel).toString(StandardCharsets.UTF_8);
+                json.getBytes(StandardCharsets.UTF_8)).upstreamBody(upstreamModel, true).toString(StandardCharsets.UTF_8);
     }
 
     private String forwarded(String json) {
@@ -39,7 +39,7 @@ class ScopedFieldsTest {
     /** Through an operation that requires nothing but {@code model}, so that it can be the only other member. */
     private String modelAnd(String json) {
         return protocol.parse(Operation.GET_MODEL, new Caller("acme", null, "s", Set.of("*")),
-                json.getBytes(StandardCharsets.UTF_8)).upstreamBody("m").toString(StandardCharsets.UTF_8);
+                json.getBytes(StandardCharsets.UTF_8)).upstreamBody("m", true).toString(StandardCharsets.UTF_8);
     }
 
     private static String salted(String restOfObject) {
@@ -51,6 +51,14 @@ class ScopedFieldsTest {
         assertThat(forwarded("{\"priority\":-5,\"model\":\"m\",\"messages\":[]}")).isEqualTo(salted("\"model\":\"m\",\"messages\":[]}"));
         assertThat(forwarded("{\"model\":\"m\",\"priority\":-5,\"messages\":[]}")).isEqualTo(salted("\"model\":\"m\",\"messages\":[]}"));
         assertThat(forwarded("{\"model\":\"m\",\"messages\":[],\"priority\":-5}")).isEqualTo(salted("\"model\":\"m\",\"messages\":[]}"));
+    }
+
+    @Test
+    void aPoolWithoutCacheSaltGetsTheCutsButNoSalt() {
+        String json = "{\"model\":\"m\",\"cache_salt\":\"guess\",\"priority\":-5,\"messages\":[]}";
+        assertThat(protocol.parse(Operation.CHAT_COMPLETIONS, new Caller("acme", null, "s", Set.of("*")),
+                json.getBytes(StandardCharsets.UTF_8)).upstreamBody("m", false).toString(StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"messages\":[]}");
     }
 
     @Test

@@ -29,7 +29,7 @@ class BalancerTest {
                 new PoolSpec.Affinity(64, 1.25), new PoolSpec.Breaker(0.5, 10, Duration.ofSeconds(5), 1),
                 new PoolSpec.Retry(2, Duration.ofMillis(10), Duration.ofMillis(100), 0.2, 5),
                 new PoolSpec.Health(false, "/health", Duration.ofSeconds(5), Duration.ofSeconds(1), 1, 2),
-                new PoolSpec.Ejection(3, Duration.ofSeconds(10), Duration.ofSeconds(60), 50), Optional.empty());
+                new PoolSpec.Ejection(3, Duration.ofSeconds(10), Duration.ofSeconds(60), 50), Optional.empty(), true);
         List<Backend> backends = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             backends.add(new Backend(spec, endpoints.get(i), i, METRICS));
