@@ -21,6 +21,21 @@ public interface RequestLimits {
     @WithDefault("67108864")
     long drainBytes();
 
+    /**
+     * Request bodies one replica holds in memory at once, all tenants together, in bytes (each body counted at its
+     * declared length, or at {@link #maxBodyBytes()} when it declares none, from before it is read until its
+     * request ends). Past it, new requests get 503 {@code server_overloaded} before their body is read. Absent: a
+     * quarter of the maximum heap.
+     */
+    OptionalLong bodyMemory();
+
+    /**
+     * The part of {@link #bodyMemory()} one tenant may hold; past it, that tenant's new requests get 429
+     * {@code rate_limit_exceeded} before their body is read, while others are still served. Absent: a quarter of
+     * the body memory (at least {@link #maxBodyBytes()}).
+     */
+    OptionalLong bodyMemoryPerTenant();
+
     /** Longest time spent discarding an unused body (see {@link #drainBytes()}). */
     @WithDefault("10s")
     Duration drainTimeout();

@@ -80,6 +80,8 @@ public final class ErrorCatalog {
             case RateLimited e -> rateLimited(e);
             case StoreUnavailable e -> new ErrorBody(503, SERVER, "store_unavailable",
                     "The gateway's shared state store is unavailable. Retry later.", null);
+            case ServerBusy e -> new ErrorBody(503, SERVER, "server_overloaded",
+                    "The gateway is busy (" + e.reason() + "). Retry the request.", null, retryAfter(1));
             case ShuttingDown e -> new ErrorBody(503, SERVER, "server_shutting_down",
                     "This gateway replica is shutting down. Retry the request.", null, retryAfter(1));
             case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",

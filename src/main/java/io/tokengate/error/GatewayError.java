@@ -78,6 +78,9 @@ public sealed interface GatewayError {
     /** Shared state (Redis) cannot be reached and the policy is to reject. */
     record StoreUnavailable(String what) implements GatewayError {}
 
+    /** This replica holds as many request bodies in memory as it may; the request is refused before its body is read. */
+    record ServerBusy(String reason) implements GatewayError {}
+
     /** This replica is shutting down and takes no new requests. */
     record ShuttingDown() implements GatewayError {}
 

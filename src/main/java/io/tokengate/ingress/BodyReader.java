@@ -30,7 +30,7 @@ final class BodyReader {
         });
     }
 
-    private static long declaredLength(HttpServerRequest request) {
+    static long declaredLength(HttpServerRequest request) {
         String value = request.getHeader("content-length");
         try {
             return value == null ? -1 : Long.parseLong(value.strip());

@@ -22,11 +22,13 @@ public final class Exchange implements CancelSignal {
     private final RoutingContext ctx;
     private final Arrival arrival;
     private final BodyDrain.Limits limits;
+    private final BodyMemory memory;
     private Runnable onClientGone = () -> { };
     private boolean clientGone;
 
-    Exchange(RoutingContext ctx, Operation operation, String requestId, BodyDrain.Limits limits) {
+    Exchange(RoutingContext ctx, Operation operation, String requestId, BodyDrain.Limits limits, BodyMemory memory) {
         this.ctx = ctx;
+        this.memory = memory;
         this.arrival = new Arrival(operation, requestId, System.nanoTime());
         this.limits = limits;
         ctx.response().putHeader(REQUEST_ID, requestId);
@@ -65,9 +67,20 @@ public final class Exchange implements CancelSignal {
         return ctx.pathParam("model");
     }
 
-    /** Reads the whole body once, failing with {@code RequestTooLarge} past the configured limit. */
-    public Uni<Buffer> readBody() {
-        return BodyReader.read(ctx.request(), limits.maxBodyBytes());
+    /**
+     * Reads the whole body once, failing with {@code RequestTooLarge} past the configured limit. Before a byte is
+     * read, {@code tenant} takes the body's memory (its declared length, or the limit when it declares none) from
+     * the replica's {@link BodyMemory}, given back when the response ends; refused, the request fails (429 for the
+     * tenant's share, 503 for the whole) and its body is discarded unread.
+     */
+    public Uni<Buffer> readBody(String tenant) {
+        long declared = BodyReader.declaredLength(ctx.request());
+        long bytes = declared >= 0 && declared <= limits.maxBodyBytes() ? declared : limits.maxBodyBytes();
+        return Uni.createFrom().item(() -> {
+            memory.take(tenant, bytes);
+            ctx.addEndHandler(v -> memory.give(tenant, bytes)); // once, however the response ends
+            return tenant;
+        }).chain(t -> BodyReader.read(ctx.request(), limits.maxBodyBytes()));
     }
 
     /** Runs {@code action} when the client goes away before the response ended (replaces the previous one). */

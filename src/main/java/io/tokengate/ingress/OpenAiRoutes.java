@@ -28,6 +28,7 @@ public class OpenAiRoutes {
     private final List<String> installed = new CopyOnWriteArrayList<>();
     private final Draining draining;
     private final BodyDrain.Limits limits;
+    private final BodyMemory memory;
     /** Paths that neither the public API, the admin API nor Quarkus' own endpoints ({@code /q/...}) serve. */
     private static final String OUTSIDE_API = "^/(?!(v1|admin|q)(/|$)).*";
 
@@ -37,7 +38,9 @@ public class OpenAiRoutes {
     }
 
     @Inject
-    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline, Draining draining, GatewayConfig config) {
+    public OpenAiRoutes(RouteTable routes, RequestHandler pipeline, Draining draining, GatewayConfig config,
+            BodyMemory memory) {
+        this.memory = memory;
         this.limits = new BodyDrain.Limits(routes.maxBodyBytes(), config.limits().drainBytes(),
                 config.limits().drainTimeout().toMillis());
         this.draining = draining;
@@ -77,14 +80,14 @@ public class OpenAiRoutes {
             if (!h2) {
                 ctx.response().putHeader("connection", "close");
             }
-            new Exchange(ctx, operation, requestId, limits).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
+            new Exchange(ctx, operation, requestId, limits, memory).sendError(ErrorCatalog.describe(new GatewayError.ShuttingDown()));
             if (h2) {
                 ctx.request().connection().shutdown(); // GOAWAY: streams under way finish, no new ones
             }
             return;
         }
         ctx.request().pause();
-        pipeline.handle(new Exchange(ctx, operation, requestId, limits));
+        pipeline.handle(new Exchange(ctx, operation, requestId, limits, memory));
     }
 
     private void unmatched(RoutingContext ctx) {
@@ -93,7 +96,7 @@ public class OpenAiRoutes {
         boolean pathKnown = Arrays.stream(Operation.values()).anyMatch(e -> matches(e, path));
         GatewayError error = pathKnown ? new GatewayError.MethodNotAllowed(method, path)
                 : new GatewayError.UnknownRoute(method, path, suggestion(path));
-        Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), limits);
+        Exchange exchange = new Exchange(ctx, null, RequestIds.accept(ctx.request().getHeader(Exchange.REQUEST_ID)), limits, memory);
         exchange.sendError(ErrorCatalog.describe(error));
     }
 

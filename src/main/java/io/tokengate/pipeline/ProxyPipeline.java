@@ -76,7 +76,7 @@ public class ProxyPipeline implements OpenAiRoutes.RequestHandler {
         RequestTrace trace = tracing.start(exchange.arrival());                               // 1 match (done: a span)
         trace.stage("authenticate", () -> authenticator.authenticate(exchange.credentials())) // 2 authenticate
                 .invoke(known::caller)
-                .chain(caller -> trace.stage("parse", () -> exchange.readBody()                // 3 parse
+                .chain(caller -> trace.stage("parse", () -> exchange.readBody(caller.tenant())                // 3 parse
                         .map(body -> protocol.parse(exchange.operation(), caller, body.getBytes()))))
                 .invoke(known::request)
                 .call(request -> trace.stage("route.await_capacity",                          // (5) a pool at zero: wake
