@@ -74,6 +74,12 @@ public class PoolWaker {
         }
     }
 
+    /** How many requests wait for {@code pool} to wake now (tests poll it instead of sleeping). */
+    public synchronized int waiting(String pool) {
+        Cold c = cold.get(pool);
+        return c == null ? 0 : c.waiting;
+    }
+
     /** Wakes {@code pool} without waiting for it (a fallback pool serves meanwhile); once per cold episode. */
     void nudge(PoolSpec pool) {
         wakeOnce(pool, System.nanoTime());

@@ -14,7 +14,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.Gateway;
+import io.tokengate.testing.Poll;
 import io.tokengate.testing.SimulatorResource;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** API keys from the admin API on the data plane: entitlements, isolation, revocation, expiry. */
@@ -79,16 +83,22 @@ class KeysAndIsolationTest {
     }
 
     @Test
-    void expiredKeyFails() throws InterruptedException {
+    void expiredKeyFails() {
         setUp("expiry-co", "[\"*\"]");
-        String expires = java.time.Instant.now().plusMillis(1500).toString();
+        java.time.Instant expires = java.time.Instant.now().plusSeconds(3);
         String key = Admin.createKey("expiry-co", "{\"name\":\"short\",\"expires_at\":\"" + expires + "\"}").path("key");
         Gateway.sdk(key).chat().completions().create(chat("sim-llama"));
 
-        Thread.sleep(1700);
-
+        Poll.until("the key refused once expired", Duration.ofSeconds(30), () -> chatStatus(key), status -> status == 401);
         assertThatThrownBy(() -> Gateway.sdk(key).chat().completions().create(chat("sim-llama")))
                 .isInstanceOf(UnauthorizedException.class);
+    }
+
+    private static int chatStatus(String key) {
+        return Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + "/v1/chat/completions"))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sim-llama\",\"max_tokens\":1,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build()).statusCode();
     }
 
     @Test

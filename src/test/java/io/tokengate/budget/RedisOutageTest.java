@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.Gateway;
+import io.tokengate.testing.Poll;
 import io.tokengate.testing.RedisResource;
 import io.tokengate.testing.SimulatorResource;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,14 +34,14 @@ class RedisOutageTest {
     }
 
     @Test
-    void rejectWhileDownRecoverWhenBackLoseNothing() throws InterruptedException {
+    void rejectWhileDownRecoverWhenBackLoseNothing() {
         Admin.admin().body("{\"id\":\"outage-co\",\"allowed_models\":[\"*\"],\"limits\":{\"requests_per_minute\":1000}}")
                 .post("/admin/v1/tenants").then().statusCode(201);
         String key = Admin.createKey("outage-co", "{\"name\":\"o\"}").path("key");
         for (int i = 0; i < 3; i++) {
             assertThat(chat(key).statusCode()).isEqualTo(200);
         }
-        Thread.sleep(300); // the ledger appends after each response
+        awaitRecordedRequests(3); // the ledger appends after each response
 
         RedisResource.server().stop();
         long start = System.nanoTime();
@@ -51,14 +54,15 @@ class RedisOutageTest {
                 .containsPattern("tokengate_limits_store_failures_total\\{decision=\"reject\"[^}]*} [1-9]");
 
         RedisResource.server().restart();
-        int status = 0;
-        for (int i = 0; i < 50 && status != 200; i++) {
-            Thread.sleep(200);
-            status = chat(key).statusCode();
-        }
-        assertThat(status).isEqualTo(200);
-        Thread.sleep(300);
-        Admin.admin().get("/admin/v1/tenants/outage-co/usage").then().statusCode(200)
-                .body("data[0].requests", org.hamcrest.Matchers.greaterThanOrEqualTo(4));
+        Poll.until("a request served after Redis is back", Duration.ofSeconds(30), () -> chat(key).statusCode(), s -> s == 200);
+        assertThat(awaitRecordedRequests(4)).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Polls the usage API (the durable ledger) until it shows {@code n} requests of the tenant; returns the count. */
+    private static int awaitRecordedRequests(int n) {
+        return Poll.until(n + " requests in the ledger", Duration.ofSeconds(20), () -> {
+            JsonPath usage = Admin.admin().get("/admin/v1/tenants/outage-co/usage").then().statusCode(200).extract().jsonPath();
+            return usage.getList("data").isEmpty() ? 0 : usage.getInt("data[0].requests");
+        }, count -> count >= n);
     }
 }

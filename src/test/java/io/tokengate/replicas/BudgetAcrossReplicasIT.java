@@ -3,10 +3,12 @@ package io.tokengate.replicas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.path.json.JsonPath;
+import io.tokengate.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,15 +88,10 @@ class BudgetAcrossReplicasIT {
         }
     }
 
-    private static JsonPath awaitUsage(String tenant, long requests) throws InterruptedException {
-        JsonPath usage = null;
-        for (int i = 0; i < 50; i++) {
-            usage = cluster.admin(0).get("/admin/v1/tenants/" + tenant + "/usage").then().statusCode(200).extract().jsonPath();
-            if (usage.getLong("data[0].requests") >= requests) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+    private static JsonPath awaitUsage(String tenant, long requests) {
+        JsonPath usage = Poll.until(requests + " requests of " + tenant + " in the ledger", Duration.ofSeconds(30),
+                () -> cluster.admin(0).get("/admin/v1/tenants/" + tenant + "/usage").then().statusCode(200).extract().jsonPath(),
+                u -> !u.getList("data").isEmpty() && u.getLong("data[0].requests") >= requests);
         assertThat(usage.getLong("data[0].requests")).isEqualTo(requests);
         return usage;
     }

@@ -2,6 +2,7 @@ package io.tokengate.replicas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.testing.Poll;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -61,7 +62,8 @@ class GracefulShutdownIT {
         assertThat(lines.readLine()).startsWith("data: ");
 
         cluster.replica(0).terminate(); // SIGTERM while ~2 s of stream remain
-        Thread.sleep(300);
+        Poll.until("replica 0 draining", Duration.ofSeconds(30),
+                () -> cluster.replica(0).output().contains("shutting down: new requests are refused"));
         assertThat(newRequestOutcome(cluster.replica(0).baseUrl(), key, body))
                 .isIn("refused", "503 server_shutting_down");
 

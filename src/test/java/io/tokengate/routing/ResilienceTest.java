@@ -11,6 +11,7 @@ import io.tokengate.sim.Simulator;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.FleetResource;
 import io.tokengate.testing.Gateway;
+import io.tokengate.testing.Poll;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +38,12 @@ class ResilienceTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final OpenAIClient client = Gateway.sdk();
 
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+
     @Inject
     Backends backends;
+    @Inject
+    PoolWaker waker;
 
     @BeforeEach
     void resetFleet() {
@@ -64,12 +69,9 @@ class ResilienceTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]" + extra + "}";
     }
 
-    private static void await(BooleanSupplier condition, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within " + within).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    /** Polls {@code condition} (generous deadlines: a loaded 2-core CI must not fail a test that only waits). */
+    private static void await(String what, BooleanSupplier condition) {
+        Poll.until(what, GENEROUS, condition::getAsBoolean);
     }
 
     @Test
@@ -89,8 +91,7 @@ class ResilienceTest {
         assertThat(sick.requests()).as("an open breaker keeps traffic away").isEqualTo(before);
 
         sick.failAll(0);
-        Thread.sleep(1600); // the breaker's delay
-        closeByTraffic(b);
+        closeByTraffic(b); // traffic until the breaker's delay has passed and its half-open probe closes it
         assertThat(sick.requests()).isGreaterThan(before);
         String metrics = Gateway.request("GET", "/q/metrics").body();
         assertThat(metrics).contains("tokengate_upstream_breaker_transitions_total{endpoint=\"trio/1\",pool=\"trio\",state=\"open\"}")
@@ -98,7 +99,7 @@ class ResilienceTest {
     }
 
     private void closeByTraffic(Backend b) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
         while (b.breaker() != Backend.BreakerState.CLOSED && System.nanoTime() < deadline) {
             client.chat().completions().create(chat("trio-llama", "probe"));
             Thread.sleep(10);
@@ -118,7 +119,7 @@ class ResilienceTest {
             assertThat(stream.body().read()).isPositive();
             stream.body().close(); // hang up mid-stream
         }
-        await(() -> clientClosed() >= closedBefore + 6, Duration.ofSeconds(3)); // recorded as 499, not stream_interrupted
+        await("six client hang-ups recorded", () -> clientClosed() >= closedBefore + 6); // recorded as 499, not stream_interrupted
         long now = System.nanoTime();
         for (int i = 0; i < 3; i++) {
             assertThat(backends.endpoint(new EndpointId("lif", i)).ejected(now)).as("lif/" + i).isFalse();
@@ -203,7 +204,7 @@ class ResilienceTest {
             }
             assertThat(busy.requests()).as("out of rotation while its Retry-After lasts").isEqualTo(1);
             busy.failAll(0);
-            await(() -> b.available(System.nanoTime()), Duration.ofSeconds(4));
+            await("rr/2 back after its Retry-After", () -> b.available(System.nanoTime()));
         } finally {
             busy.failAll(0);
         }
@@ -273,12 +274,12 @@ class ResilienceTest {
     @Test
     void coldPoolWakesOnceServesAfterWakingAndTheWaitSpendsNoQuota() throws Exception {
         String key = tenant("cold-co", "{\"requests_per_minute\":100}");
-        await(() -> backends.endpoint(new EndpointId("cold", 0)).probed(), Duration.ofSeconds(5));
+        await("cold/0 probed", () -> backends.endpoint(new EndpointId("cold", 0)).probed());
         assertThat(Gateway.request("GET", "/q/health/ready").body()).contains("cold (0/1");
 
         CompletableFuture<HttpResponse<String>> first = async(key, body("cold-llama", false, ""));
         CompletableFuture<HttpResponse<String>> second = async(key, body("cold-llama", true, ""));
-        Thread.sleep(300);
+        await("both requests wait for the cold pool", () -> waker.waiting("cold") == 2);
         HttpResponse<String> meanwhile = raw(key, body("trio-llama", false, ""));
         assertThat(meanwhile.headers().firstValue("x-ratelimit-remaining-requests"))
                 .as("the two waiting requests are not counted yet").hasValue("99");
@@ -290,14 +291,14 @@ class ResilienceTest {
 
     @Test
     void aPreferredPoolAtZeroIsWokenWhileTheFallbackServes() throws Exception {
-        await(() -> backends.endpoint(new EndpointId("sleepy", 0)).probed(), Duration.ofSeconds(5));
+        await("sleepy/0 probed", () -> backends.endpoint(new EndpointId("sleepy", 0)).probed());
         long start = System.nanoTime();
         HttpResponse<String> first = raw(Gateway.DEMO_KEY, body("preferred-llama", false, ""));
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - start) / 1_000_000).as("served by the fallback, no wait").isLessThan(250);
         assertThat(FleetResource.backup.requests()).isEqualTo(1);
-        await(() -> FleetResource.sleepy.wakes() == 1, Duration.ofSeconds(2));
-        await(() -> backends.endpoint(new EndpointId("sleepy", 0)).available(System.nanoTime()), Duration.ofSeconds(5));
+        await("sleepy woken", () -> FleetResource.sleepy.wakes() == 1);
+        await("sleepy/0 available", () -> backends.endpoint(new EndpointId("sleepy", 0)).available(System.nanoTime()));
         assertThat(raw(Gateway.DEMO_KEY, body("preferred-llama", false, "")).statusCode()).isEqualTo(200);
         assertThat(FleetResource.sleepy.requests()).as("once awake, the preferred pool serves").isEqualTo(1);
         assertThat(FleetResource.sleepy.wakes()).isEqualTo(1);
