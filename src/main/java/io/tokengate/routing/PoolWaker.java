@@ -60,12 +60,6 @@ public class PoolWaker {
         this.onWake = listener;
     }
 
-    /** Requests waiting for {@code pool} now, and of them those of {@code tenant}. */
-    public synchronized int[] waiting(String pool, String tenant) {
-        Cold c = cold.get(pool);
-        return c == null ? new int[2] : new int[] {c.waiting, c.waitingByTenant.getOrDefault(tenant, 0)};
-    }
-
     /** True while a wake of {@code pool} is under way (the prober then checks it often). */
     public boolean waking(String pool) {
         Cold c = cold.get(pool);
@@ -78,6 +72,12 @@ public class PoolWaker {
     public synchronized int waiting(String pool) {
         Cold c = cold.get(pool);
         return c == null ? 0 : c.waiting;
+    }
+
+    /** How many of {@code tenant}'s requests wait for {@code pool} to wake now. */
+    public synchronized int waiting(String pool, String tenant) {
+        Cold c = cold.get(pool);
+        return c == null ? 0 : c.waitingByTenant.getOrDefault(tenant, 0);
     }
 
     /** Wakes {@code pool} without waiting for it (a fallback pool serves meanwhile); once per cold episode. */
