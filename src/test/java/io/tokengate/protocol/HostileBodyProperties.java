@@ -29,7 +29,7 @@ class HostileBodyProperties {
     private static final Caller ANYONE = new Caller("t", null, "s", Set.of("*"));
     private final OpenAiProtocol protocol = new OpenAiProtocol(new RouteTable(Map.of(
             "sim-llama", new ModelRoute("sim-llama", "sim-llama", List.of(), "x"),
-            "sim-embed", new ModelRoute("sim-embed", "sim-embed", List.of(), "x")), Map.of(), 1000, 100, 0));
+            "sim-embed", new ModelRoute("sim-embed", "sim-embed", List.of(), "x")), Map.of(), 1000, 100, 0), CacheSalt.random());
 
     @Property(tries = 1000)
     void aMistypedFieldAmongAnythingIsRefusedWithItsStatus(@ForAll("wrongTyped") HostileBody body) {
