@@ -2,6 +2,8 @@ package io.tokengate.ingress;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.error.ErrorBody;
+import io.tokengate.error.GatewayError;
+import io.tokengate.error.GatewayFailure;
 import io.tokengate.request.Arrival;
 import io.tokengate.request.CancelSignal;
 import io.tokengate.request.Credentials;
@@ -24,6 +26,7 @@ public final class Exchange implements CancelSignal {
     private final BodyDrain.Limits limits;
     private final BodyMemory memory;
     private Runnable onClientGone = () -> { };
+    private Runnable onFinished;
     private boolean clientGone;
 
     Exchange(RoutingContext ctx, Operation operation, String requestId, BodyDrain.Limits limits, BodyMemory memory) {
@@ -33,6 +36,7 @@ public final class Exchange implements CancelSignal {
         this.limits = limits;
         ctx.response().putHeader(REQUEST_ID, requestId);
         ctx.response().closeHandler(v -> clientWentAway());
+        ctx.response().endHandler(v -> finished());
     }
 
     /** The operation, request id and arrival time. */
@@ -78,7 +82,11 @@ public final class Exchange implements CancelSignal {
         long bytes = declared >= 0 && declared <= limits.maxBodyBytes() ? declared : limits.maxBodyBytes();
         return Uni.createFrom().item(() -> {
             memory.take(tenant, bytes);
-            ctx.addEndHandler(v -> memory.give(tenant, bytes)); // once, however the response ends
+            onFinished = () -> memory.give(tenant, bytes); // once, however the exchange ends
+            if (clientGone) {
+                finished(); // gone before its body was read: nothing will end this exchange any more
+                throw new GatewayFailure(new GatewayError.ClientClosed());
+            }
             return tenant;
         }).chain(t -> BodyReader.read(ctx.request(), limits.maxBodyBytes()));
     }
@@ -150,6 +158,16 @@ public final class Exchange implements CancelSignal {
         if (!ctx.response().ended()) {
             clientGone = true;
             onClientGone.run();
+        }
+        finished();
+    }
+
+    /** The response ended or the connection closed: what the exchange held is given back (once). */
+    private void finished() {
+        Runnable release = onFinished;
+        onFinished = null;
+        if (release != null) {
+            release.run();
         }
     }
 }

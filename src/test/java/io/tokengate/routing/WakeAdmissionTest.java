@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Admission comes before any shared resource: a tenant that could not be admitted wakes no pool at zero and takes
- * no place in its queue, and one tenant holds at most its share of that queue ({@code frozen-llama}: a pool that
+ * no place in its queue, and one tenant holds at most its share of that queue ({@code glacial-llama}: a pool that
  * does not wake before its 1 s deadline, queue of 4, so a share of 1).
  */
 @QuarkusTest
@@ -34,17 +34,17 @@ class WakeAdmissionTest {
     void aTenantOverItsRateGetsItsRefusalAtOnceAndWakesNoPool() {
         String key = tenant("spent-co", "{\"requests_per_minute\":1}");
         assertThat(send(key, "trio-llama").statusCode()).isEqualTo(200); // the minute's only request
-        long wakesBefore = FleetResource.frozen.wakes();
+        long wakesBefore = FleetResource.glacial.wakes();
 
         long start = System.nanoTime();
-        HttpResponse<String> refused = send(key, "frozen-llama");
+        HttpResponse<String> refused = send(key, "glacial-llama");
         long ms = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(refused.statusCode()).as("refused by its limits, not left to wait for the pool").isEqualTo(429);
         assertThat(refused.body()).contains("\"code\":\"rate_limit_exceeded\"");
         assertThat(ms).as("no wait for the pool's 1 s deadline").isLessThan(900);
-        assertThat(waker.waiting("frozen", "spent-co")).isZero();
-        assertThat(FleetResource.frozen.wakes()).as("no wake call for a caller that could not be admitted")
+        assertThat(waker.waiting("glacial", "spent-co")).isZero();
+        assertThat(FleetResource.glacial.wakes()).as("no wake call for a caller that could not be admitted")
                 .isEqualTo(wakesBefore);
     }
 
@@ -53,11 +53,11 @@ class WakeAdmissionTest {
         String greedy = tenant("greedy-co", "{\"requests_per_minute\":100}");
         String other = tenant("other-co", "{\"requests_per_minute\":100}");
 
-        CompletableFuture<HttpResponse<String>> waiting = async(greedy, "frozen-llama");
+        CompletableFuture<HttpResponse<String>> waiting = async(greedy, "glacial-llama");
         Poll.until("the first request waits for the pool", Duration.ofSeconds(10),
-                () -> waker.waiting("frozen", "greedy-co") == 1);
-        HttpResponse<String> overShare = send(greedy, "frozen-llama");
-        HttpResponse<String> otherTenant = send(other, "frozen-llama");
+                () -> waker.waiting("glacial", "greedy-co") == 1);
+        HttpResponse<String> overShare = send(greedy, "glacial-llama");
+        HttpResponse<String> otherTenant = send(other, "glacial-llama");
 
         assertThat(overShare.statusCode()).isEqualTo(503);
         assertThat(overShare.body()).contains("no_healthy_backend").contains("share of the cold start queue");

@@ -19,8 +19,9 @@ import java.util.Map;
  * upstream model;</li>
  * <li>{@code refused-llama}: an endpoint where nothing listens, then a live one (no active checks);</li>
  * <li>{@code cold-llama}: a pool scaled to zero whose wake action wakes it in 800 ms (deadline 10 s);
- * {@code frozen-llama}: one that does not wake before its 1 s deadline; {@code preferred-llama}: a preferred pool
- * at zero with a live fallback.</li>
+ * {@code frozen-llama}: one that does not wake before its 1 s deadline; {@code glacial-llama}: one that never wakes
+ * during a test run (1 s deadline, a queue of 4 of which one tenant may hold 1); {@code preferred-llama}: a
+ * preferred pool at zero with a live fallback. One tenant may hold the whole queue of the others (4).</li>
  * </ul>
  */
 public class FleetResource implements QuarkusTestResourceLifecycleManager {
@@ -30,6 +31,7 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
     public static Simulator backup;
     public static Simulator cold;
     public static Simulator frozen;
+    public static Simulator glacial;
     public static Simulator sleepy;
     public static int deadPort;
 
@@ -42,6 +44,7 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
         backup = start(fast);
         cold = start(fast.withAsleep(true).withWakeDelay(Duration.ofMillis(800)));
         frozen = start(fast.withAsleep(true).withWakeDelay(Duration.ofSeconds(60)));
+        glacial = start(fast.withAsleep(true).withWakeDelay(Duration.ofHours(1)));
         sleepy = start(fast.withAsleep(true).withWakeDelay(Duration.ofMillis(300)));
         deadPort = SimulatorResource.unusedPort();
 
@@ -83,19 +86,21 @@ public class FleetResource implements QuarkusTestResourceLifecycleManager {
         c.put("tokengate.pools.refused.retry.min-retries-per-second", "1000");
         model(c, "refused-llama", "refused");
 
-        coldPool(c, "cold", cold, "10s");
-        coldPool(c, "frozen", frozen, "1s");
-        coldPool(c, "sleepy", sleepy, "10s");
+        coldPool(c, "cold", cold, "10s", 4);
+        coldPool(c, "frozen", frozen, "1s", 4);
+        coldPool(c, "sleepy", sleepy, "10s", 4);
+        coldPool(c, "glacial", glacial, "1s", 1);
         model(c, "preferred-llama", "sleepy,backup");
         return c;
     }
 
-    private static void coldPool(Map<String, String> c, String pool, Simulator sim, String deadline) {
+    private static void coldPool(Map<String, String> c, String pool, Simulator sim, String deadline, int share) {
         c.put("tokengate.pools." + pool + ".endpoints[0].url", sim.baseUrl());
         c.put("tokengate.pools." + pool + ".health.interval", "10s"); // slow unless waking: the wake speeds it up
         c.put("tokengate.pools." + pool + ".wake.url", sim.baseUrl() + "/sim/wake");
         c.put("tokengate.pools." + pool + ".wake.deadline", deadline);
         c.put("tokengate.pools." + pool + ".wake.queue-size", "4");
+        c.put("tokengate.pools." + pool + ".wake.queue-size-per-tenant", Integer.toString(share));
         model(c, pool + "-llama", pool);
     }
 
