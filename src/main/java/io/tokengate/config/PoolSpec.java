@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated pool: its endpoints, the upstream Authorization value (resolved secret), its timeouts, and how it
- * balances, retries, checks health, ejects and wakes.
+ * A validated pool: its endpoints, the upstream Authorization value (resolved secret), its timeouts ({@code
+ * nonStreamTimeout} already bounded by {@code totalTimeout}), and how it balances, retries, checks health, ejects and
+ * wakes.
  */
 public record PoolSpec(String name, List<EndpointSpec> endpoints, Optional<String> authorization, boolean h2c,
         int maxConnections, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-        Duration totalTimeout, Balancer balancer, Affinity affinity, Breaker breaker, Retry retry, Health health,
+        Duration totalTimeout, Duration nonStreamTimeout, Duration clientStallTimeout, Balancer balancer, Affinity affinity, Breaker breaker, Retry retry, Health health,
         Ejection ejection, Optional<Wake> wake) {
 
     /** Balancing strategies. */
