@@ -226,16 +226,40 @@ public interface PoolConfig {
         @WithDefault("5s")
         Duration connect();
 
-        /** Time from sending the request to the response headers and, for streams, the first chunk. */
+        /**
+         * Streams only: time from sending the request to its first chunk. Past it the attempt counts against the
+         * endpoint (breaker, passive ejection) and is retried elsewhere while nothing reached the client.
+         */
         @WithDefault("60s")
         Duration firstToken();
 
-        /** Longest silence allowed between two chunks of a response. */
+        /**
+         * Streams only: longest silence allowed between two chunks from the backend; counts against the endpoint.
+         * It does not run while the client itself stops reading (see {@link #clientStall()}).
+         */
         @WithDefault("30s")
         Duration idle();
 
-        /** Upper bound for the whole upstream exchange. */
+        /** Upper bound for the whole upstream exchange (time the client spent not reading excluded). */
         @WithDefault("10m")
         Duration total();
+
+        /**
+         * Longest wait for a whole non-streamed answer (default, and at most: {@link #total()}). A vLLM-style server
+         * sends nothing before the whole answer is generated, so a long {@code max_tokens} and a slow backend look
+         * alike: past this limit the client gets 504 {@code upstream_timeout}, the attempt is neither retried nor
+         * counted against the endpoint (breaker, passive ejection). Backends that hang are found by the health checks
+         * and by streamed traffic ({@link #firstToken()}).
+         */
+        Optional<Duration> nonStream();
+
+        /**
+         * Longest time a stream may stay paused because its client does not read (back-pressure holds the backend's
+         * slot meanwhile). The idle and total timeouts do not run while paused; past this limit the request ends as
+         * the client's fault ({@code client_stalled}: the connection is closed, the backend request cancelled, the
+         * tokens delivered are charged), never the endpoint's.
+         */
+        @WithDefault("60s")
+        Duration clientStall();
     }
 }

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated pool: its endpoints, the upstream Authorization value (resolved secret), its timeouts, how it
- * balances, retries, checks health, ejects and wakes, and whether its requests carry the tenant's cache salt.
+ * A validated pool: its endpoints, the upstream Authorization value (resolved secret), its timeouts ({@code
+ * nonStreamTimeout} already bounded by {@code totalTimeout}), how it balances, retries, checks health, ejects and
+ * wakes, and whether its requests carry the tenant's cache salt.
  */
 public record PoolSpec(String name, List<EndpointSpec> endpoints, Optional<String> authorization, boolean h2c,
         int maxConnections, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-        Duration totalTimeout, Balancer balancer, Affinity affinity, Breaker breaker, Retry retry, Health health,
-        Ejection ejection, Optional<Wake> wake, boolean cacheSalt) {
+        Duration totalTimeout, Duration nonStreamTimeout, Duration clientStallTimeout, Balancer balancer,
+        Affinity affinity, Breaker breaker, Retry retry, Health health, Ejection ejection, Optional<Wake> wake,
+        boolean cacheSalt) {
 
     /** Balancing strategies. */
     public enum Balancer {

@@ -66,10 +66,17 @@ public final class RouteTableCompiler {
                 h2c(key + ".http-version", pool.httpVersion()), positive(key + ".max-connections", pool.maxConnections()),
                 positive(key + ".timeouts.connect", t.connect()), positive(key + ".timeouts.first-token", t.firstToken()),
                 positive(key + ".timeouts.idle", t.idle()), positive(key + ".timeouts.total", t.total()),
+                nonStream(key + ".timeouts.non-stream", t), positive(key + ".timeouts.client-stall", t.clientStall()),
                 balancer(key + ".balancer", pool.balancer()), affinity(key + ".affinity", pool.affinity()),
                 breaker(key + ".breaker", pool.breaker()), retry(key + ".retry", pool.retry()),
                 health(key + ".health", pool.health()), ejection(key + ".ejection", pool.ejection()),
                 wake(key + ".wake", pool.wake()), pool.cacheSalt());
+    }
+
+    /** The non-stream timeout: the configured one, or {@code total}; never beyond {@code total}. */
+    private static Duration nonStream(String key, PoolConfig.TimeoutConfig t) {
+        Duration limit = positive(key, t.nonStream().orElse(t.total()));
+        return limit.compareTo(t.total()) > 0 ? t.total() : limit;
     }
 
     private static PoolSpec.Balancer balancer(String key, String value) {

@@ -1,6 +1,7 @@
 package io.tokengate.error;
 
 import io.tokengate.error.GatewayError.*;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,12 @@ public final class ErrorCatalog {
                         + e.limit() + " of " + e.scope() + "). It renews with the next budget period.", null, headers)
                 : new ErrorBody(429, "requests", "rate_limit_exceeded", "Rate limit reached (" + e.limit() + " of "
                         + e.scope() + "). Please try again in " + Math.max(1, e.retryAfterSeconds()) + "s.", null, headers);
+    }
+
+    /** A limit as people write it: {@code 1.5s}, {@code 90s}. */
+    private static String seconds(Duration limit) {
+        long ms = limit.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms / 1000.0 + "s";
     }
 
     private static Map<String, String> retryAfter(long seconds) {
@@ -64,6 +71,9 @@ public final class ErrorCatalog {
                     "The model backend could not be reached.", null);
             case UpstreamTimedOut e -> new ErrorBody(504, SERVER, "upstream_timeout",
                     "The model backend did not answer in time (" + e.which() + ").", null);
+            case NonStreamTimedOut e -> new ErrorBody(504, SERVER, "upstream_timeout",
+                    "The model backend did not finish the answer within " + seconds(e.limit())
+                            + ". Ask for fewer tokens (max_tokens) or stream the answer.", null);
             case UpstreamFailed e -> new ErrorBody(502, SERVER, "upstream_error",
                     "The model backend failed (HTTP " + e.status() + ").", null);
             case UpstreamProtocolError e -> new ErrorBody(502, SERVER, "upstream_error",
@@ -86,6 +96,8 @@ public final class ErrorCatalog {
                     "This gateway replica is shutting down. Retry the request.", null, retryAfter(1));
             case ClientClosed e -> new ErrorBody(499, INVALID, "client_closed_request",
                     "The client closed the connection before the response ended.", null);
+            case ClientStalled e -> new ErrorBody(408, INVALID, "client_stalled",
+                    "The client stopped reading the stream for too long.", null);
             case Internal e -> new ErrorBody(500, SERVER, "internal_error",
                     "The gateway had an internal error.", null);
         };

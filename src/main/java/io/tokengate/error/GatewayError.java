@@ -1,5 +1,6 @@
 package io.tokengate.error;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -44,6 +45,12 @@ public sealed interface GatewayError {
     /** The backend did not answer in time (first token, idle between chunks, or total). */
     record UpstreamTimedOut(String endpoint, String which) implements GatewayError {}
 
+    /**
+     * A non-streamed answer did not arrive within the pool's {@code timeouts.non-stream}: a long answer and a slow
+     * backend look alike, so it is neither retried nor counted against the endpoint.
+     */
+    record NonStreamTimedOut(String endpoint, Duration limit) implements GatewayError {}
+
     /** The backend answered 5xx. */
     record UpstreamFailed(String endpoint, int status) implements GatewayError {}
 
@@ -86,6 +93,12 @@ public sealed interface GatewayError {
 
     /** The client went away before the response ended; recorded, never sent. */
     record ClientClosed() implements GatewayError {}
+
+    /**
+     * The client stopped reading a stream for longer than the pool's {@code timeouts.client-stall}: the client's
+     * fault, not the backend's; recorded, never sent (the connection is closed).
+     */
+    record ClientStalled() implements GatewayError {}
 
     /** A bug: something the gateway did not expect. Never carries internals to the client. */
     record Internal(String detail) implements GatewayError {}

@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Relays one SSE stream event by event, flushed as they arrive, with back-pressure both ways: a slow client
- * pauses the backend, a client that goes away cancels it. A stream that breaks ends with an SSE error event,
- * never with a clean-looking end.
+ * pauses the backend (its idle timer too: the silence is the client's), a client that goes away cancels it. A
+ * client that stays paused past {@code timeouts.client-stall} is cut off, as its own fault. A stream that breaks
+ * ends with an SSE error event, never with a clean-looking end.
  */
 final class StreamRelay {
     private static final Logger LOG = Logger.getLogger(StreamRelay.class);
@@ -75,7 +76,11 @@ final class StreamRelay {
             fail(new GatewayError.RateLimited(request.caller().tenant(), "token budget", true, 60, Map.of()));
         } else if (out.writeQueueFull()) {
             upstream.rest().pause();
-            out.drainHandler(v -> upstream.rest().resume());
+            upstream.link().clientPaused();
+            out.drainHandler(v -> {
+                upstream.link().clientResumed();
+                upstream.rest().resume();
+            });
         }
     }
 
@@ -138,6 +143,10 @@ final class StreamRelay {
         if (done || client.cancelled()) {
             return;
         }
+        if (upstream.link().clientStalled()) {
+            clientStalled();
+            return;
+        }
         upstream.link().broke();
         String expired = upstream.link().expired();
         fail(expired != null ? new GatewayError.UpstreamTimedOut(backend(), expired)
@@ -162,6 +171,16 @@ final class StreamRelay {
             upstream.link().cancel();
             complete(499, "client_closed_request");
         }
+    }
+
+    /** The client did not read for too long: close its connection (it reads nothing more anyway), its fault. */
+    private void clientStalled() {
+        done = true; // first: closing the connection fires the client-gone handler
+        LOG.debugf("request %s: client stopped reading, cut off", out.headers().get("x-request-id"));
+        upstream.link().cancel();
+        out.reset();
+        ErrorBody body = ErrorCatalog.describe(new GatewayError.ClientStalled());
+        complete(body.status(), body.code());
     }
 
     private void finish(int status, String errorCode) {

@@ -9,11 +9,23 @@ public interface UpstreamLink {
     /** A chunk arrived: restarts the idle timer. */
     void chunkArrived();
 
+    /**
+     * The client stopped reading and the relay paused the upstream: the backend's timers (idle, total) stop and the
+     * client-stall timer starts; its expiry cancels the upstream request and is the client's fault.
+     */
+    void clientPaused();
+
+    /** The client reads again: the backend's timers run again (idle from now). */
+    void clientResumed();
+
     /** The exchange is over: stops the timers. */
     void stopTimers();
 
-    /** Which timeout fired ({@code idle}, {@code total}), or null. */
+    /** Which of the backend's timeouts fired ({@code idle}, {@code total}), or null. */
     String expired();
+
+    /** True when the client-stall timeout fired: the exchange ended by the client's fault. */
+    boolean clientStalled();
 
     /** The stream broke after it started: counts against the endpoint (passive ejection). */
     void broke();

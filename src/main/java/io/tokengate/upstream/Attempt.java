@@ -22,7 +22,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One try against one candidate: rewrite the body, send, and wait until the answer can be committed to the
- * client (a plain body complete and valid JSON, or a stream's first bytes). Fails with a catalogued error.
+ * client (a plain body complete and valid JSON, or a stream's first bytes), within the {@link Watchdog}'s limits.
+ * Fails with a catalogued error. A client that goes away ends it at once, whatever stage it is in: its slot is given
+ * back and the upstream request reset.
  */
 final class Attempt {
     private final Vertx vertx;
@@ -36,6 +38,7 @@ final class Attempt {
     private HttpClientRequest upstream;
     private Watchdog watchdog;
     private boolean cancelled;
+    private boolean settled; // the emitter has its item or failure
     private boolean responded;
     private boolean holding;
     private boolean answered;
@@ -57,10 +60,15 @@ final class Attempt {
     Uni<UpstreamResponse> run() {
         return Uni.createFrom().<UpstreamResponse>emitter(e -> {
             emitter = e;
+            if (cancelled) { // the client went away before this attempt started: it never starts
+                settle().fail(new GatewayFailure(new GatewayError.ClientClosed()));
+                return;
+            }
             if (!holding) {
                 candidate.backend().acquire();
                 holding = true;
             }
+            watchdog = new Watchdog(vertx, candidate.pool(), request.stream(), this::expire);
             client.request(options()).onComplete(ar -> {
                 if (ar.failed()) {
                     fail(ar.cause());
@@ -68,7 +76,7 @@ final class Attempt {
                     send(ar.result());
                 }
             });
-        }).onCancellation().invoke(() -> context.runOnContext(v -> abandon())); // the guard's first-byte timeout
+        }).onCancellation().invoke(() -> context.runOnContext(v -> abandon()));
     }
 
     /** The client went away: abandon this attempt and stop the backend's work (nothing to stop once answered). */
@@ -76,8 +84,8 @@ final class Attempt {
         if (answered) {
             return; // a complete plain answer: the exchange with the backend is over, its connection stays reusable
         }
-        if (emitter != null && !cancelled) {
-            emitter.fail(new GatewayFailure(new GatewayError.ClientClosed()));
+        if (emitter != null && !settled) {
+            settle().fail(new GatewayFailure(new GatewayError.ClientClosed()));
         }
         abandon();
     }
@@ -115,12 +123,10 @@ final class Attempt {
 
     private void send(HttpClientRequest req) {
         upstream = req;
-        if (cancelled) {
+        if (cancelled || settled) {
             req.reset();
             return;
         }
-        watchdog = new Watchdog(vertx, candidate.pool().idleTimeout().toNanos(), candidate.pool().totalTimeout().toNanos(),
-                req::reset);
         req.exceptionHandler(this::fail);
         sentNanos = System.nanoTime();
         req.send(request.upstreamBody(candidate.upstreamModel(), candidate.pool().cacheSalt())).onComplete(ar -> {
@@ -157,7 +163,7 @@ final class Attempt {
             response.handler(null);
             response.endHandler(null);
             watchdog.chunk();
-            emitter.complete(answered().stream(response.headers(), chunk, response).build());
+            settle().complete(answered().stream(response.headers(), chunk, response).build());
         });
     }
 
@@ -173,7 +179,7 @@ final class Attempt {
             try {
                 Usage usage = response.statusCode() == 200
                         ? UsageReader.fromResponse(body.getBytes(), request.estimatedPromptTokens()) : Usage.NONE;
-                emitter.complete(answered().complete(response.statusCode(), response.headers(), body, usage).build());
+                settle().complete(answered().complete(response.statusCode(), response.headers(), body, usage).build());
             } catch (UsageReader.NotJson e) {
                 fail(new GatewayFailure(new GatewayError.UpstreamProtocolError(endpointId(), "not JSON")));
             }
@@ -186,14 +192,28 @@ final class Attempt {
                 this::release)).attempt(number).timing(sentNanos, System.nanoTime());
     }
 
+    /** A limit of the watchdog fired: stop the exchange (once answered, the relay hears of it from the reset). */
+    private void expire() {
+        if (upstream != null) {
+            upstream.reset();
+        }
+        fail(new TimeoutException(watchdog.expired().label()));
+    }
+
     private void fail(Throwable cause) {
+        if (settled) {
+            return; // answered (the relay owns the rest) or already failed
+        }
         if (watchdog != null) {
             watchdog.stop();
         }
         release();
-        if (!cancelled) {
-            emitter.fail(new GatewayFailure(classify(cause)));
-        }
+        settle().fail(new GatewayFailure(cancelled ? new GatewayError.ClientClosed() : classify(cause)));
+    }
+
+    private UniEmitter<? super UpstreamResponse> settle() {
+        settled = true;
+        return emitter;
     }
 
     private GatewayError classify(Throwable cause) {
@@ -201,8 +221,12 @@ final class Attempt {
         if (cause instanceof GatewayFailure f) {
             return f.error();
         }
-        if (watchdog != null && watchdog.expired() != null) {
-            return new GatewayError.UpstreamTimedOut(id, watchdog.expired());
+        Watchdog.Limit expired = watchdog == null ? null : watchdog.expired();
+        if (expired == Watchdog.Limit.NON_STREAM) {
+            return new GatewayError.NonStreamTimedOut(id, candidate.pool().nonStreamTimeout());
+        }
+        if (expired != null) {
+            return new GatewayError.UpstreamTimedOut(id, expired.label());
         }
         if (cause instanceof TimeoutException) {
             return new GatewayError.UpstreamTimedOut(id, "connect");

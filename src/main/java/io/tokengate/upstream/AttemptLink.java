@@ -24,13 +24,29 @@ final class AttemptLink implements UpstreamLink {
     }
 
     @Override
+    public void clientPaused() {
+        watchdog.pause();
+    }
+
+    @Override
+    public void clientResumed() {
+        watchdog.resume();
+    }
+
+    @Override
     public void stopTimers() {
         watchdog.stop();
     }
 
     @Override
     public String expired() {
-        return watchdog.expired();
+        Watchdog.Limit limit = watchdog.expired();
+        return limit != null && limit.backendsFault() ? limit.label() : null;
+    }
+
+    @Override
+    public boolean clientStalled() {
+        return watchdog.expired() == Watchdog.Limit.CLIENT_STALL;
     }
 
     @Override

@@ -17,15 +17,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * One SmallRye Fault Tolerance guard per endpoint, built from configuration at start (programmatic API): a
- * circuit breaker (failure ratio over a rolling window of requests, open delay, successes to close) around a
- * time-to-first-byte timeout (the pool's {@code timeouts.first-token}: the first chunk of a stream, or a
- * non-streamed answer, which arrives in one piece). Backend 4xx answers are successes for the breaker; 429, 5xx,
- * connection errors, invalid answers and timeouts are failures. State changes reach routing through
- * {@link Backend#breaker}, so an open breaker takes its endpoint out of the plan.
+ * circuit breaker (failure ratio over a rolling window of requests, open delay, successes to close). The attempt's
+ * timeouts are its {@link Watchdog}'s, which tells whose fault an expiry is. Only the backend's own behaviour counts:
+ * 429, 5xx, connection errors, invalid answers and the backend's timeouts (first token, idle, total) are failures;
+ * backend 4xx answers, a client that went away and a non-streamed answer past {@code timeouts.non-stream} (a long
+ * answer looks like a slow backend) are not. State changes reach routing through {@link Backend#breaker}, so an open
+ * breaker takes its endpoint out of the plan.
  */
 @Singleton
 class EndpointGuards {
@@ -55,17 +55,14 @@ class EndpointGuards {
                     .when(EndpointGuards::countsAgainstBackend)
                     .onStateChange(state -> b.breaker(map(state)))
                     .done()
-                .withTimeout()
-                    .duration(b.pool().firstTokenTimeout().toMillis(), ChronoUnit.MILLIS)
-                    .done()
                 .build();
     }
 
-    /** Failures the backend is to blame for; a client that went away is not one. */
+    /**
+     * Failures the backend is to blame for (they count for its breaker and passive ejection, and may be retried
+     * elsewhere); a client that went away and a non-streamed answer past its own timeout are not.
+     */
     static boolean countsAgainstBackend(Throwable failure) {
-        if (failure instanceof TimeoutException) {
-            return true;
-        }
         return failure instanceof GatewayFailure f && switch (f.error()) {
             case GatewayError.UpstreamFailed e -> true;
             case GatewayError.UpstreamOverloaded e -> true;

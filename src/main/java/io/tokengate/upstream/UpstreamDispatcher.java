@@ -20,16 +20,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Stage 6, Dispatch, the unit of retry: tries the plan's candidates in order, each through its endpoint's guard
- * (circuit breaker, first-byte timeout), until one gives an answer that can be committed. Nothing has reached
- * the client while this runs, so moving on is safe. A failed attempt is retried on the next candidate (the
- * primary pool's other endpoints, then the fallback pools) after a jittered exponential backoff, at most
- * {@code retry.max-retries} times and only within the primary pool's retry budget. A candidate whose breaker
- * refuses the call is skipped at no cost. Backend 4xx answers are final (the request is at fault); a backend 429
- * takes its endpoint out for its {@code Retry-After}.
+ * (circuit breaker) and within its attempt's timeouts, until one gives an answer that can be committed. Nothing has
+ * reached the client while this runs, so moving on is safe. An attempt that failed by the backend's fault is retried
+ * on the next candidate (the primary pool's other endpoints, then the fallback pools) after a jittered exponential
+ * backoff, at most {@code retry.max-retries} times and only within the primary pool's retry budget. A candidate whose
+ * breaker refuses the call is skipped at no cost. Backend 4xx answers are final (the request is at fault); a backend
+ * 429 takes its endpoint out for its {@code Retry-After}. Failures that are not the backend's (the client went away,
+ * a non-streamed answer past {@code timeouts.non-stream}) end the request: no retry, no breaker, no ejection. A
+ * request whose client is gone before dispatch is never sent.
  */
 @Singleton
 public class UpstreamDispatcher {
@@ -52,6 +53,10 @@ public class UpstreamDispatcher {
         if (plan.candidates().isEmpty()) {
             return Uni.createFrom().failure(new GatewayFailure(new GatewayError.NoHealthyBackend(plan.model(),
                     "no endpoint is available", plan.retryAfterSeconds())));
+        }
+        if (caller.cancel().cancelled()) { // gone while the request waited (wake, admission): never dispatched
+            plan.candidates().get(0).backend().release(); // the balancer's slot for the first attempt
+            return Uni.createFrom().failure(new GatewayFailure(new GatewayError.ClientClosed()));
         }
         PoolSpec primary = plan.candidates().get(0).pool();
         budgets.get(primary.name()).deposit();
@@ -77,17 +82,14 @@ public class UpstreamDispatcher {
     private Uni<UpstreamResponse> afterFailure(Try t, int index, int retries, Candidate candidate, Throwable failure) {
         GatewayError error = classify(failure, candidate, t.plan().model());
         boolean refused = failure instanceof CircuitBreakerOpenException; // nothing was sent
-        switch (error) {
-            case GatewayError.UpstreamOverloaded o -> candidate.backend().overloaded(o.retryAfterSeconds());
-            case GatewayError.ClientClosed c -> { }
-            default -> {
-                if (!refused) {
-                    candidate.backend().failed();
-                }
-            }
+        boolean backendsFault = EndpointGuards.countsAgainstBackend(failure);
+        if (error instanceof GatewayError.UpstreamOverloaded o) {
+            candidate.backend().overloaded(o.retryAfterSeconds());
+        } else if (backendsFault) {
+            candidate.backend().failed();
         }
         boolean more = index + 1 < t.plan().candidates().size() && !t.caller().cancel().cancelled()
-                && !(error instanceof GatewayError.ClientClosed);
+                && (refused || backendsFault);
         if (!more) {
             return Uni.createFrom().failure(new GatewayFailure(error));
         }
@@ -103,9 +105,6 @@ public class UpstreamDispatcher {
     }
 
     private static GatewayError classify(Throwable failure, Candidate candidate, String model) {
-        if (failure instanceof TimeoutException) {
-            return new GatewayError.UpstreamTimedOut(candidate.endpoint().id().toString(), "first token");
-        }
         if (failure instanceof CircuitBreakerOpenException) {
             return new GatewayError.NoHealthyBackend(model, "circuit breaker open", 1);
         }

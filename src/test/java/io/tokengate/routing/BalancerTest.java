@@ -25,7 +25,8 @@ class BalancerTest {
             endpoints.add(new EndpointSpec(new EndpointId("p", i), "http", "h" + i, 8000, "", weights[i]));
         }
         PoolSpec spec = new PoolSpec("p", endpoints, Optional.empty(), false, 8, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), balancer,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), balancer,
                 new PoolSpec.Affinity(64, 1.25), new PoolSpec.Breaker(0.5, 10, Duration.ofSeconds(5), 1),
                 new PoolSpec.Retry(2, Duration.ofMillis(10), Duration.ofMillis(100), 0.2, 5),
                 new PoolSpec.Health(false, "/health", Duration.ofSeconds(5), Duration.ofSeconds(1), 1, 2),
