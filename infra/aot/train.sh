@@ -51,11 +51,11 @@ free_port() {
 }
 
 # One HTTP/1.0 request over /dev/tcp (no curl needed); prints the status code ("" when no answer).
-http() { # method path [body] [auth]
-    local method=$1 path=$2 body=${3:-} auth=${4-$KEY} status
+http() { # method path [body] [auth] [port: the public one unless given]
+    local method=$1 path=$2 body=${3:-} auth=${4-$KEY} port=${5:-$PORT} status
     [[ -n $auth ]] && auth="Authorization: Bearer $auth"$'\r\n'
     (
-        exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+        exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
         LC_ALL=C printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
             "$method" "$path" "$auth" "${#body}" "$body" >&3
         IFS=' ' read -r -t 30 _ status _ <&3 || true
@@ -67,6 +67,7 @@ http() { # method path [body] [auth]
 chat() { printf '{"model":"%s","messages":[{"role":"user","content":"%s"}],"max_tokens":%d%s}' "$1" "$2" "$3" "${4:-}"; }
 
 PORT=$(free_port)
+MGMT_PORT=$(free_port) # /q/health and /q/metrics: the management interface, not the public port
 SIM_PORT=$(free_port)
 secret=$(head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
 KEY="sk-tg-aottraining1-${secret:0:40}" # the demo tenant's key of this run only (environment, never logged)
@@ -77,6 +78,7 @@ start=${EPOCHREALTIME/[.,]/}
 # shellcheck disable=SC2086  # TRAIN_JAVA_OPTS is a list of options
 (cd "$APP_DIR" && TOKENGATE_BOOTSTRAP_DEMO_KEY=$KEY exec "$JAVA" $TRAIN_JAVA_OPTS -XX:AOTCacheOutput="$AOT_FILE" \
     -Dquarkus.profile=embedded -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dtokengate.simulator.port="$SIM_PORT" '-Dquarkus.log.category."io.tokengate.admin.DemoBootstrap".level=WARN' \
     -jar quarkus-run.jar) >"$LOG" 2>&1 &
 PID=$!
@@ -104,8 +106,9 @@ done
 expect 200 "$(http GET /v1/models/sim-llama)" "GET /v1/models/sim-llama"
 expect 404 "$(http POST /v1/chat/completions "$(chat no-such-model hi 4)")" "unknown model"
 expect 401 "$(http POST /v1/chat/completions "$(chat sim-llama hi 4)" sk-tg-aottraining1-wrongsecret)" "bad key"
-expect 200 "$(http GET /q/health/ready '' '')" readiness
-expect 200 "$(http GET /q/metrics '' '')" metrics
+expect 200 "$(http GET /q/health/ready '' '' "$MGMT_PORT")" readiness
+expect 200 "$(http GET /q/metrics '' '' "$MGMT_PORT")" metrics
+expect 404 "$(http GET /q/metrics '' '')" "metrics on the public port"
 ((bad == 0)) || log "warning: $bad training requests did not answer as expected (the cache is still written)"
 
 log "stopping the gateway (SIGTERM); the JVM now assembles $AOT_FILE"

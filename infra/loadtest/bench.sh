@@ -287,12 +287,16 @@ random_token() {
 # the extra arguments; sets LAUNCHED_PID. The embedded profile defines the sim models and a demo tenant
 # whose key is the benchmark's API key (passed through the environment, not the command line). The demo
 # tenant's start-up message would print that key: DemoBootstrap logs at WARN only, so no key is in a log.
+# Its management port (/q/metrics, /q/health) is a free one too, kept in MGMT_PORT[<port>].
+declare -A MGMT_PORT=()
 launch_gateway() { # port logfile [extra java arguments...]
     local port=$1 logfile=$2 opts=()
     shift 2
     read -r -a opts <<<"$GATEWAY_JAVA_OPTS"
+    MGMT_PORT[$port]=$(free_port)
     TOKENGATE_BOOTSTRAP_DEMO_KEY="$TOKENGATE_API_KEY" \
     "$JAVA" -Dquarkus.profile=embedded "${opts[@]}" -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
+        -Dquarkus.management.port="${MGMT_PORT[$port]}" -Dquarkus.management.host=127.0.0.1 \
         -Dtokengate.simulator.enabled=false \
         "-Dtokengate.pools.sim.endpoints[0].url=http://127.0.0.1:$SIM_PORT" \
         '-Dquarkus.log.category."io.tokengate.admin.DemoBootstrap".level=WARN' \
@@ -466,7 +470,7 @@ saturation() { # target(direct|gateway|governed) port kind(plain|stream)
     [[ $target == governed ]] && rd1=$(cpu_ticks "$REDIS_PID")
     line=$(grep '^BENCH_RESULT' "$BENCH_DIR/wrk-$target-$kind.txt")
     if [[ $target != direct ]]; then # the gateway's own account of the run: requests by status and error code
-        curl -s "http://127.0.0.1:$port/q/metrics" \
+        curl -s "http://127.0.0.1:${MGMT_PORT[$port]}/q/metrics" \
             | grep -E '^(tokengate_requests_total|gen_ai_client_operation_duration_seconds_count|tokengate_upstream_|tokengate_limits_store)' \
             >"$BENCH_DIR/metrics-$target-$kind.txt" || true
     fi

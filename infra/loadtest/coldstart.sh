@@ -162,6 +162,7 @@ measure() { # mode set_options logfile
     start=$(now_us)
     (cd "$dir" && TOKENGATE_BOOTSTRAP_DEMO_KEY=$KEY exec "$JAVA" "${opts[@]}" "${aot[@]}" \
         -Dquarkus.profile=embedded -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$(free_port)" \
         -Dtokengate.simulator.port="$sim_port" -Dtokengate.simulator.time-to-first-token=0ms \
         -Dtokengate.simulator.inter-token-latency=0ms '-Dquarkus.log.category."io.tokengate.admin.DemoBootstrap".level=WARN' \
         -jar quarkus-run.jar) >"$3" 2>&1 &

@@ -2,6 +2,7 @@ package io.tokengate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.tokengate.config.IssuerPolicy;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantStore;
 import jakarta.inject.Inject;
@@ -23,15 +24,28 @@ import java.time.Instant;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TenantsResource {
     private final TenantStore store;
+    private final IssuerPolicy issuers;
 
     @Inject
-    public TenantsResource(TenantStore store) {
+    public TenantsResource(TenantStore store, IssuerPolicy issuers) {
         this.store = store;
+        this.issuers = issuers;
+    }
+
+    /** The body of a tenant, its OIDC issuer checked against the issuer rule (https unless allowed). */
+    private AdminRequests.TenantBody body(JsonNode body, String pathId) {
+        AdminRequests.TenantBody b = AdminRequests.tenant(body, pathId);
+        if (b.oidc() != null) {
+            issuers.problem(b.oidc().issuer()).ifPresent(problem -> {
+                throw AdminRequests.invalid("oidc.issuer", problem);
+            });
+        }
+        return b;
     }
 
     @POST
     public Uni<Response> create(JsonNode body) {
-        AdminRequests.TenantBody b = AdminRequests.tenant(body, null);
+        AdminRequests.TenantBody b = body(body, null);
         Tenant tenant = new Tenant(b.id(), b.displayName(), b.allowedModels(), b.limits(), b.oidc(), Instant.now(),
                 b.modelLimits());
         return store.create(tenant).map(created -> Response.status(201).entity(created).build());
@@ -51,7 +65,7 @@ public class TenantsResource {
     @PUT
     @Path("{tenant}")
     public Uni<Tenant> replace(@PathParam("tenant") String id, JsonNode body) {
-        AdminRequests.TenantBody b = AdminRequests.tenant(body, id);
+        AdminRequests.TenantBody b = body(body, id);
         return existing(id).chain(old -> store.replace(
                 new Tenant(id, b.displayName(), b.allowedModels(), b.limits(), b.oidc(), old.createdAt(),
                         b.modelLimits())));

@@ -7,6 +7,7 @@ import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
 import io.quarkus.oidc.runtime.OidcTenantConfig.Roles.Source;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,38 +18,52 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * quarkus-oidc's dynamic tenant resolution: one OIDC service configuration per trusted (issuer, audience) pair.
- * quarkus-oidc keeps one provider per configuration id (discovery document and JWKS fetched once, keys refreshed
- * when an unknown {@code kid} shows up) and checks signature, issuer, audience, {@code exp}, {@code nbf} and
- * {@code iat}. Tokens of issuers that no tenant and no shared-issuer setting names get no configuration, so
- * their issuer is never contacted.
+ * The issuer's discovery document is read by {@link IssuerDiscovery}, which checks where it sends the gateway for
+ * keys; quarkus-oidc gets that key URL with its own discovery off, keeps one provider per configuration id (keys
+ * fetched once, refreshed when an unknown {@code kid} shows up) and checks signature, issuer, audience,
+ * {@code exp}, {@code nbf} and {@code iat}. Tokens of issuers that no tenant and no shared-issuer setting names get
+ * no configuration, so their issuer is never contacted. A configuration whose discovery failed is not kept: the
+ * next token of that issuer tries again.
  */
 @Singleton
 class IssuerTenantConfigResolver implements TenantConfigResolver {
     /** Routing-context key of the {@link TrustedIssuers.Trusted} chosen for the token being verified. */
     static final String TRUSTED = IssuerTenantConfigResolver.class.getName() + ".trusted";
 
-    private final ConcurrentHashMap<TrustedKey, OidcTenantConfig> configs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TrustedKey, Uni<OidcTenantConfig>> configs = new ConcurrentHashMap<>();
+    private final IssuerDiscovery discovery;
 
     private record TrustedKey(String issuer, String audience) {}
+
+    @Inject
+    IssuerTenantConfigResolver(IssuerDiscovery discovery) {
+        this.discovery = discovery;
+    }
 
     @Override
     public Uni<OidcTenantConfig> resolve(RoutingContext ctx, OidcRequestContext<OidcTenantConfig> requestContext) {
         TrustedIssuers.Trusted chosen = ctx.get(TRUSTED);
         // Only TokenAuthenticator verifies tokens (it chose the issuer first); Quarkus's own HTTP mechanism, should
         // anything start it, finds no configuration and verifies nothing.
-        return chosen == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(config(chosen));
+        return chosen == null ? Uni.createFrom().nullItem() : config(new TrustedKey(chosen.issuer(), chosen.audience()));
     }
 
-    private OidcTenantConfig config(TrustedIssuers.Trusted trusted) {
-        return configs.computeIfAbsent(new TrustedKey(trusted.issuer(), trusted.audience()),
-                key -> build(tenantId(key), key.issuer(), key.audience()));
+    private Uni<OidcTenantConfig> config(TrustedKey key) {
+        Uni<OidcTenantConfig> config = configs.computeIfAbsent(key, k -> discovery.keysUrl(k.issuer())
+                .map(keysUrl -> build(tenantId(k), k.issuer(), k.audience(), keysUrl)).memoize().indefinitely());
+        return config.onFailure().invoke(e -> configs.remove(key, config));
     }
 
-    /** A bearer-token (service) configuration that verifies tokens of one issuer for one audience. */
-    static OidcTenantConfig build(String tenantId, String issuer, String audience) {
+    /**
+     * A bearer-token (service) configuration that verifies tokens of one issuer for one audience with the keys at
+     * {@code keysUrl} (already checked), discovery off: quarkus-oidc fetches nothing else.
+     */
+    static OidcTenantConfig build(String tenantId, String issuer, String audience, String keysUrl) {
         return OidcTenantConfig.builder()
                 .tenantId(tenantId)
+                .discoveryEnabled(false)
                 .authServerUrl(issuer)
+                .jwksPath(keysUrl)
                 .applicationType(ApplicationType.SERVICE)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .roles(Source.accesstoken, "realm_access/roles", "roles", "groups")

@@ -2,6 +2,7 @@ package io.tokengate.auth;
 
 import io.smallrye.mutiny.Uni;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.IssuerPolicy;
 import io.tokengate.tenant.OidcBinding;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantDirectory;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /**
  * Which issuer (and audience) may verify a bearer token: the gateway's shared issuer with the shared audience, or
  * the issuer + audience a tenant record is bound to. Anything else is unknown, and unknown issuers are never
- * contacted: the gateway only fetches discovery documents and keys of issuers it was configured with.
+ * contacted: the gateway only fetches discovery documents and keys of issuers it was configured with, and only
+ * of those {@link IssuerPolicy} allows (https unless insecure issuers are allowed).
  */
 @Singleton
 class TrustedIssuers {
@@ -32,12 +34,14 @@ class TrustedIssuers {
     }
 
     private final TenantDirectory directory;
+    private final IssuerPolicy policy;
     private final Optional<String> sharedIssuer;
     private final String sharedAudience;
 
     @Inject
-    TrustedIssuers(TenantDirectory directory, GatewayConfig config) {
+    TrustedIssuers(TenantDirectory directory, IssuerPolicy policy, GatewayConfig config) {
         this.directory = directory;
+        this.policy = policy;
         this.sharedIssuer = config.auth().sharedIssuer().filter(issuer -> !issuer.isBlank());
         this.sharedAudience = config.auth().sharedAudience();
     }
@@ -53,6 +57,9 @@ class TrustedIssuers {
         }
         if (sharedIssuer.filter(claims.issuer()::equals).isPresent() && claims.audiences().contains(sharedAudience)) {
             return Uni.createFrom().item(Optional.of(new Trusted(claims.issuer(), sharedAudience, null)));
+        }
+        if (policy.problem(claims.issuer()).isPresent()) {
+            return NONE; // e.g. an http:// issuer stored before the rule, or written to the store directly
         }
         return bound(claims.issuer(), claims.audiences(), 0);
     }

@@ -3,6 +3,7 @@ package io.tokengate.config;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /** Data-plane authentication. */
 public interface AuthConfig {
@@ -34,4 +35,19 @@ public interface AuthConfig {
     /** Claim that names the tenant in tokens of the shared issuer. */
     @WithDefault("tokengate_tenant")
     String tenantClaim();
+
+    /**
+     * Accept OIDC issuers (the shared one, tenants' own) and their key URLs over plain {@code http://}. For test
+     * identity providers only: otherwise an issuer must be {@code https://}, a tenant with an {@code http://}
+     * issuer is refused by the admin API (400) and its tokens are refused (401) without contacting it.
+     */
+    @WithDefault("false")
+    boolean allowInsecureIssuers();
+
+    /**
+     * Hosts other than the issuer's own that an issuer's discovery document may name for its signing keys
+     * ({@code jwks_uri}), e.g. {@code www.googleapis.com} for {@code https://accounts.google.com}. Without them,
+     * keys on another host are refused and never fetched (a tenant's issuer cannot send the gateway elsewhere).
+     */
+    Optional<Set<String>> allowedJwksHosts();
 }

@@ -1,6 +1,7 @@
 package io.tokengate.ingress;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.config.RouteTable;
 import io.tokengate.error.ErrorCatalog;
@@ -18,8 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Stage 1, Match: the exact public routes on the Vert.x router (event loop), a request id, the body limit, and
- * OpenAI-format 404/405 for everything else under {@code /v1} and outside {@code /v1}, {@code /admin} and
- * {@code /q} (a 404 that points at {@code /v1}). Each matched request goes to the pipeline.
+ * OpenAI-format 404/405 for everything else under {@code /v1} and outside {@code /v1} and {@code /admin} (a 404
+ * that points at {@code /v1}). {@code /q/health} and {@code /q/metrics} are not on this (public) port at all: they
+ * are on the management interface ({@code quarkus.management.port}); the public port answers {@code /q/...} with
+ * the same 404, unless an extension's own route there (the Dev UI in dev mode) takes the request first.
  */
 @Singleton
 public class OpenAiRoutes {
@@ -31,6 +34,8 @@ public class OpenAiRoutes {
     private final BodyMemory memory;
     /** Paths that neither the public API, the admin API nor Quarkus' own endpoints ({@code /q/...}) serve. */
     private static final String OUTSIDE_API = "^/(?!(v1|admin|q)(/|$)).*";
+    /** After every extension's route: {@code /q/...} that no extension serves on the public port. */
+    private static final int AFTER_EXTENSIONS = RouteConstants.ROUTE_ORDER_AFTER_DEFAULT + 1;
 
     /** Whoever runs matched requests (the pipeline). */
     public interface RequestHandler {
@@ -56,6 +61,8 @@ public class OpenAiRoutes {
         router.route("/v1/*").handler(this::unmatched);
         router.route("/v1").handler(this::unmatched);
         router.routeWithRegex(OUTSIDE_API).handler(this::unmatched);
+        router.route("/q").order(AFTER_EXTENSIONS).handler(this::unmatched);
+        router.route("/q/*").order(AFTER_EXTENSIONS).handler(this::unmatched);
     }
 
     void eagerStart(@Observes StartupEvent event) {

@@ -163,6 +163,15 @@ public class RedisConnection {
         subscriber.subscribe(channel, onMessage);
     }
 
+    /**
+     * Like {@link #subscribe(String, Consumer)}, and runs {@code onSubscribed} each time the pub/sub connection has
+     * (re)subscribed: messages published while it was down were lost, so whatever was derived from earlier
+     * messages (a cache kept fresh by them) must be dropped.
+     */
+    public void subscribe(String channel, Consumer<String> onMessage, Runnable onSubscribed) {
+        subscriber.subscribe(channel, onMessage, onSubscribed);
+    }
+
     /** Closes the pub/sub connection and the pool; later calls fail with {@link StoreUnavailable}. */
     public void close() {
         closed = true;

@@ -19,6 +19,11 @@ import org.jboss.logging.Logger;
  * and after losing the connection (Redis stopped, network cut) reconnects with exponential backoff (100 ms up to
  * 2 s) and subscribes again. Listeners run on the connection's event loop.
  *
+ * <p>Pub/sub is fire-and-forget: what is published while the connection is down never arrives. So each channel's
+ * {@code onSubscribed} callback runs whenever a new connection has subscribed to every channel (the first one
+ * included): from then on every message arrives, and whatever a listener derived from earlier messages may be
+ * stale.
+ *
  * <p>With Redis Cluster the connection is a cluster connection (one to every node) and {@code SUBSCRIBE} goes to
  * one master: Cluster broadcasts every {@code PUBLISH} to all nodes, so that one subscription hears them all; the
  * loss of any node's connection counts as lost. With Sentinel it reaches the current master, or (for the failover
@@ -32,11 +37,14 @@ final class Subscriber {
     private final String name;
     private final Vertx vertx;
     private final Redis client;
-    private final Map<String, List<Consumer<String>>> channels = new ConcurrentHashMap<>();
+    private final Map<String, List<Listener>> channels = new ConcurrentHashMap<>();
     private io.vertx.redis.client.RedisConnection connection;
     private boolean connecting;
     private boolean closed;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
+
+    /** What one subscriber of a channel is told: each message, and each (re)subscription of a new connection. */
+    private record Listener(Consumer<String> onMessage, Runnable onSubscribed) {}
 
     Subscriber(String name, Vertx vertx, Redis client) {
         this.name = name;
@@ -45,12 +53,20 @@ final class Subscriber {
     }
 
     synchronized void subscribe(String channel, Consumer<String> listener) {
+        subscribe(channel, listener, () -> { });
+    }
+
+    /**
+     * Subscribes {@code listener} to {@code channel}; {@code onSubscribed} runs each time a new connection has
+     * subscribed to all channels (after a reconnect: messages may have been missed while it was down).
+     */
+    synchronized void subscribe(String channel, Consumer<String> listener, Runnable onSubscribed) {
         boolean fresh = !channels.containsKey(channel);
-        channels.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+        channels.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(new Listener(listener, onSubscribed));
         if (connection == null) {
             connect();
         } else if (fresh) {
-            subscribeAll(connection, List.of(channel));
+            subscribeAll(connection, List.of(channel), false);
         }
     }
 
@@ -105,15 +121,20 @@ final class Subscriber {
         fresh.handler(this::dispatch);
         fresh.exceptionHandler(error -> lost(fresh, error));
         fresh.endHandler(ignored -> lost(fresh, null));
-        subscribeAll(fresh, List.copyOf(channels.keySet()));
+        subscribeAll(fresh, List.copyOf(channels.keySet()), true);
     }
 
-    private void subscribeAll(io.vertx.redis.client.RedisConnection target, Collection<String> names) {
+    /** Subscribes {@code target} to {@code names}; {@code newConnection}: all channels on a fresh connection. */
+    private void subscribeAll(io.vertx.redis.client.RedisConnection target, Collection<String> names,
+            boolean newConnection) {
         Request request = Request.cmd(Command.SUBSCRIBE);
         names.forEach(request::arg);
         target.send(request).onComplete(result -> {
             if (result.succeeded()) {
                 subscribed(names);
+                if (newConnection) {
+                    resubscribed(names);
+                }
             } else {
                 lost(target, result.cause());
             }
@@ -125,6 +146,19 @@ final class Subscriber {
             LOG.infof("%s: subscribed again to %s", name, names);
         }
         backoffMillis = MIN_BACKOFF_MILLIS;
+    }
+
+    /** Tells each listener of these channels that messages published before now may have been missed. */
+    private void resubscribed(Collection<String> names) {
+        for (String channel : names) {
+            for (Listener listener : channels.getOrDefault(channel, List.of())) {
+                try {
+                    listener.onSubscribed().run();
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "%s listener failed after subscribing to '%s'", name, channel);
+                }
+            }
+        }
     }
 
     private synchronized void lost(io.vertx.redis.client.RedisConnection gone, Throwable cause) {
@@ -155,9 +189,9 @@ final class Subscriber {
             return;
         }
         String payload = message.get(2).toString();
-        for (Consumer<String> listener : channels.getOrDefault(message.get(1).toString(), List.of())) {
+        for (Listener listener : channels.getOrDefault(message.get(1).toString(), List.of())) {
             try {
-                listener.accept(payload);
+                listener.onMessage().accept(payload);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "%s listener failed on '%s'", name, payload);
             }

@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * entry that readers skip and new claims take over. Keys are revoked by compare-and-set on their JSON.
  *
  * <p>Every change publishes {@code tenant:<id>} or {@code key:<id>} on {@code tg:changes}; listeners get
- * changes made here at once and those of other replicas through the pub/sub subscription.
+ * changes made here at once and those of other replicas through the pub/sub subscription, and
+ * {@link TenantStore#ANYTHING_CHANGED} whenever that subscription is (re)made (what was published while it was
+ * down never arrives).
  */
 final class RedisTenantStore implements TenantStore {
     private static final Logger LOG = Logger.getLogger(RedisTenantStore.class);
@@ -150,7 +152,7 @@ final class RedisTenantStore implements TenantStore {
     public void onChange(Consumer<String> listener) {
         listeners.add(listener);
         if (subscribed.compareAndSet(false, true)) {
-            redis.subscribe(CHANNEL, this::notifyListeners);
+            redis.subscribe(CHANNEL, this::notifyListeners, () -> notifyListeners(ANYTHING_CHANGED));
         }
     }
 

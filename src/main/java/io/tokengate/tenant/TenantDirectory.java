@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 /**
  * The data plane's view of tenants and keys: lookups served from a local cache so that key checks stay off Redis
  * on the hot path. Entries expire after {@code tokengate.auth.cache-ttl} (the safety net) and are dropped at once
- * when any replica changes them (the store's change feed: Redis pub/sub). Each cache holds at most
- * {@code tokengate.auth.cache-size} entries, answers "not found" included (Caffeine, size-bounded with TinyLFU
- * eviction), so a flood of unknown credentials costs bounded memory.
+ * when any replica changes them (the store's change feed: Redis pub/sub), all of them when that feed reconnects.
+ * Each cache holds at most {@code tokengate.auth.cache-size} entries, answers "not found" included (Caffeine,
+ * size-bounded with TinyLFU eviction), so a flood of unknown credentials costs bounded memory.
  */
 @Singleton
 public class TenantDirectory {
@@ -55,9 +55,16 @@ public class TenantDirectory {
         return store.tenantByIssuer(issuer, audience);
     }
 
-    /** Drops cached entries named by a change notification ({@code tenant:<id>} or {@code key:<id>}). */
+    /**
+     * Drops cached entries named by a change notification ({@code tenant:<id>} or {@code key:<id>}), or all of
+     * them when changes may have been missed ({@link TenantStore#ANYTHING_CHANGED}: the store's pub/sub
+     * subscription was made again, so a revocation published meanwhile is not served until the TTL).
+     */
     void invalidate(String change) {
-        if (change.startsWith("tenant:")) {
+        if (TenantStore.ANYTHING_CHANGED.equals(change)) {
+            tenants.invalidateAll();
+            keys.invalidateAll();
+        } else if (change.startsWith("tenant:")) {
             tenants.invalidate(change.substring(7));
         } else if (change.startsWith("key:")) {
             keys.invalidate(change.substring(4));

@@ -42,8 +42,16 @@ public interface TenantStore {
     Uni<Boolean> revokeKey(String tenantId, String keyId);
 
     /**
+     * A change notification meaning "anything may have changed": the change feed was (re)connected and
+     * notifications published while it was down are lost.
+     */
+    String ANYTHING_CHANGED = "*";
+
+    /**
      * Subscribes to changes made through any replica's store: the listener gets {@code "tenant:<id>"} or
-     * {@code "key:<id>"} within a second of the change (Redis pub/sub; in memory: at once).
+     * {@code "key:<id>"} within a second of the change (Redis pub/sub; in memory: at once), and
+     * {@link #ANYTHING_CHANGED} each time the Redis subscription is made again after its connection was lost (and
+     * when it is first made).
      */
     void onChange(Consumer<String> listener);
 

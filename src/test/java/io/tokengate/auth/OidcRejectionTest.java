@@ -7,6 +7,8 @@ import com.openai.errors.UnauthorizedException;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tokengate.tenant.OidcBinding;
+import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantStore;
 import io.tokengate.testing.Gateway;
 import io.tokengate.testing.Keycloak;
@@ -18,6 +20,8 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -173,6 +177,51 @@ class OidcRejectionTest {
             assertThat(hits).hasValue(0);
         } finally {
             idp.stop(0);
+        }
+    }
+
+    /**
+     * A tenant's issuer whose discovery document sends the gateway to another host for its keys (blind SSRF,
+     * triggered by an unsigned token naming that issuer): the token gets 401, and the other host is never
+     * contacted. The issuer itself is asked for its discovery document, nothing more.
+     */
+    @Test
+    void keysOnAnotherHostAreNeverFetched() throws IOException {
+        AtomicInteger elsewhere = new AtomicInteger();
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/", exchange -> {
+            elsewhere.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        target.start();
+        AtomicInteger discovery = new AtomicInteger();
+        HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/redirecting";
+        // "localhost" is another host name than the issuer's "127.0.0.1", though it reaches the same machine
+        byte[] document = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"http://localhost:"
+                + target.getAddress().getPort() + "/internal/keys\"}").getBytes(StandardCharsets.UTF_8);
+        idp.createContext("/", exchange -> {
+            discovery.incrementAndGet();
+            exchange.getResponseHeaders().add("content-type", "application/json");
+            exchange.sendResponseHeaders(200, document.length);
+            exchange.getResponseBody().write(document);
+            exchange.close();
+        });
+        idp.start();
+        try {
+            store.create(new Tenant("redirecting", "Redirecting", List.of("*"), null,
+                    new OidcBinding(issuer, "redirecting-gw"), Instant.now())).await().atMost(Duration.ofSeconds(10));
+            JwtClaims claims = tenantA();
+            claims.setIssuer(issuer);
+            claims.setAudience("redirecting-gw");
+            rejected(TokenForge.unsigned(claims));
+            rejected(TokenForge.signedWithForeignKey("tokengate", claims));
+            assertThat(discovery.get()).as("the issuer's discovery document was read").isPositive();
+            assertThat(elsewhere).hasValue(0);
+        } finally {
+            idp.stop(0);
+            target.stop(0);
         }
     }
 

@@ -89,7 +89,7 @@ class LimitsE2ETest {
         String key = tenant("gauge-co", "{\"token_budget\":{\"limit\":1000,\"period\":\"day\"}}");
         assertThat(chat(key, 100, false).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> scrape = Gateway.request("GET", "/q/metrics");
+        HttpResponse<String> scrape = Gateway.management("/q/metrics");
         java.util.regex.Matcher sample = java.util.regex.Pattern
                 .compile("(?m)^tokengate_budget_remaining_ratio\\{tenant=\"gauge-co\",?} (\\S+)$").matcher(scrape.body());
         assertThat(sample.find()).as("the gauge of gauge-co in %s", scrape.body()).isTrue();

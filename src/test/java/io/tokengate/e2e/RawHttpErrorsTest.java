@@ -6,7 +6,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokengate.testing.Gateway;
 import io.tokengate.testing.SimulatorResource;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Failures the SDK cannot produce (bad JSON, unknown paths and methods), checked on the wire. */
@@ -43,8 +46,30 @@ class RawHttpErrorsTest {
         HttpResponse<String> root = Gateway.request("GET", "/");
         assertError(root, 404, "unknown_url");
         assertThat(root.body()).contains("under /v1").doesNotContain("admin URL");
-        assertThat(Gateway.request("GET", "/q/health/live").statusCode()).isEqualTo(200);
         assertThat(Gateway.request("GET", "/v1/files").body()).doesNotContain("Did you mean");
+    }
+
+    /**
+     * Metrics (every tenant's usage) and health (every pool's state) are on the management port only: the public
+     * port answers them like any unknown path, with or without credentials.
+     */
+    @Test
+    void managementRoutesAreOnTheManagementPortOnly() {
+        for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready", "/q/health/live", "/q/health/started",
+                "/q", "/q/")) {
+            assertError(Gateway.request("GET", path), 404, "unknown_url");
+            assertError(Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + path)).GET().build()), 404,
+                    "unknown_url");
+        }
+        assertThat(Gateway.managementUrl()).isNotEqualTo(Gateway.baseUrl());
+        HttpResponse<String> metrics = Gateway.management("/q/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# TYPE ");
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live")) {
+            HttpResponse<String> health = Gateway.management(path);
+            assertThat(health.statusCode()).as(path).isEqualTo(200);
+            assertThat(health.body()).as(path).contains("\"status\"");
+        }
     }
 
     @Test

@@ -548,15 +548,43 @@ class ManifestConfigKeysTest {
         if (ports.stream().noneMatch(p -> Integer.valueOf(port).equals(map(p).get("containerPort")))) {
             problems.add(where + ": no container port " + port + " (quarkus.http.port)");
         }
+        // Health is on the management interface only (quarkus.management.port): a probe GETs it there. Knative
+        // probes only the serving port, where /q/health answers 404: there a probe must not GET a /q path.
+        int management = config.getOptionalValue("quarkus.management.port", Integer.class).orElse(9000);
         Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe", "/q/health/ready",
                 "livenessProbe", "/q/health/live");
-        probes.forEach((probe, path) -> {
-            Object actual = at(container, probe, "httpGet", "path");
-            boolean required = !probe.equals("startupProbe") || !pod.owner().isKnativeService();
-            if ((actual != null || required) && !path.equals(actual)) {
-                problems.add(where + ": " + probe + " must GET " + path + " (SmallRye Health), not " + actual);
+        if (pod.owner().isKnativeService()) {
+            probes.keySet().forEach(probe -> {
+                Object actual = at(container, probe, "httpGet", "path");
+                if (actual != null) {
+                    problems.add(where + ": " + probe + " GETs " + actual + " on the serving port, where the"
+                            + " management routes are not served (use tcpSocket)");
+                }
+            });
+        } else {
+            String portName = ports.stream().map(Manifests::map)
+                    .filter(p -> Integer.valueOf(management).equals(p.get("containerPort")))
+                    .map(p -> (String) p.get("name")).findFirst().orElse(null);
+            if (portName == null) {
+                problems.add(where + ": no container port " + management + " (quarkus.management.port)");
             }
-        });
+            probes.forEach((probe, path) -> {
+                Object actual = at(container, probe, "httpGet", "path");
+                Object probePort = at(container, probe, "httpGet", "port");
+                if (!path.equals(actual)) {
+                    problems.add(where + ": " + probe + " must GET " + path + " (SmallRye Health), not " + actual);
+                } else if (!(Integer.valueOf(management).equals(probePort) || (portName != null
+                        && portName.equals(probePort)))) {
+                    problems.add(where + ": " + probe + " must GET " + path + " on the management port "
+                            + management + ", not on " + probePort);
+                }
+            });
+            Object scrapePort = at(pod.owner().body(), "spec", "template", "metadata", "annotations", "prometheus.io/port");
+            if (scrapePort != null && !String.valueOf(management).equals(scrapePort)) {
+                problems.add(where + ": prometheus.io/port is " + scrapePort + ", but /q/metrics is on the management"
+                        + " port " + management);
+            }
+        }
 
         // Graceful shutdown: preStop sleep + quarkus.shutdown.timeout + margin within the grace period.
         if (!pod.owner().isKnativeService()) {

@@ -27,7 +27,7 @@ class DrainingTest {
     void newRequestsAreRefusedAndReadinessGoesDown() {
         String body = "{\"model\":\"sim-llama\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         assertThat(Gateway.post("/v1/chat/completions", body).statusCode()).isEqualTo(200);
-        assertThat(Gateway.request("GET", "/q/health/ready").statusCode()).isEqualTo(200);
+        assertThat(Gateway.management("/q/health/ready").statusCode()).isEqualTo(200);
 
         draining.begin();
 
@@ -35,7 +35,7 @@ class DrainingTest {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.body()).contains("\"code\":\"server_shutting_down\"");
         assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
-        HttpResponse<String> ready = Gateway.request("GET", "/q/health/ready");
+        HttpResponse<String> ready = Gateway.management("/q/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("accepting requests");
     }

@@ -461,7 +461,7 @@ class DashboardMetricsTest {
     // ---------------------------------------------------------------------------------------------- traffic
 
     private static String scrape() {
-        HttpResponse<String> response = Gateway.request("GET", "/q/metrics");
+        HttpResponse<String> response = Gateway.management("/q/metrics");
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

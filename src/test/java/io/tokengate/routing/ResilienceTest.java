@@ -93,7 +93,7 @@ class ResilienceTest {
         sick.failAll(0);
         closeByTraffic(b); // traffic until the breaker's delay has passed and its half-open probe closes it
         assertThat(sick.requests()).isGreaterThan(before);
-        String metrics = Gateway.request("GET", "/q/metrics").body();
+        String metrics = Gateway.management("/q/metrics").body();
         assertThat(metrics).contains("tokengate_upstream_breaker_transitions_total{endpoint=\"trio/1\",pool=\"trio\",state=\"open\"}")
                 .contains("tokengate_upstream_breaker_transitions_total{endpoint=\"trio/1\",pool=\"trio\",state=\"closed\"}");
     }
@@ -130,7 +130,7 @@ class ResilienceTest {
     private static double clientClosed() {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
                 "tokengate_requests_total\\{endpoint=\"chat\",model=\"lif-llama\",status_class=\"4xx\",tenant=\"demo\"} (\\S+)")
-                .matcher(Gateway.request("GET", "/q/metrics").body());
+                .matcher(Gateway.management("/q/metrics").body());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -273,7 +273,7 @@ class ResilienceTest {
     void coldPoolWakesOnceServesAfterWakingAndTheWaitSpendsNoQuota() throws Exception {
         String key = tenant("cold-co", "{\"requests_per_minute\":100}");
         await("cold/0 probed", () -> backends.endpoint(new EndpointId("cold", 0)).probed());
-        assertThat(Gateway.request("GET", "/q/health/ready").body()).contains("cold (0/1");
+        assertThat(Gateway.management("/q/health/ready").body()).contains("cold (0/1");
 
         CompletableFuture<HttpResponse<String>> first = async(key, body("cold-llama", false, ""));
         CompletableFuture<HttpResponse<String>> second = async(key, body("cold-llama", true, ""));

@@ -24,6 +24,17 @@ public final class Gateway {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The management interface ({@code /q/health}, {@code /q/metrics}): its own port, not the public one. */
+    public static String managementUrl() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A GET on the management interface, e.g. {@code management("/q/metrics")}; no credentials. */
+    public static HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).GET().build());
+    }
+
     /** The official SDK pointed at the gateway, with retries off so every test sees the first answer. */
     public static OpenAIClient sdk() {
         return sdk(DEMO_KEY);

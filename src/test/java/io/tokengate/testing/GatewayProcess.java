@@ -18,11 +18,13 @@ public final class GatewayProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private GatewayProcess(Process process, int port, Path log) {
+    private GatewayProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -32,20 +34,27 @@ public final class GatewayProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: integration tests run after 'package'");
         }
         int port = SimulatorResource.unusedPort();
+        int managementPort = SimulatorResource.unusedPort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+                "-Xmx256m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort, "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
         Path log = Path.of("target", "gateway-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        GatewayProcess gateway = new GatewayProcess(builder.start(), port, log);
+        GatewayProcess gateway = new GatewayProcess(builder.start(), port, managementPort, log);
         gateway.awaitPort(Duration.ofSeconds(60));
         return gateway;
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management interface ({@code /q/health}, {@code /q/metrics}). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public long pid() {
