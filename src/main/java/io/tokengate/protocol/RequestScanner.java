@@ -79,6 +79,10 @@ final class RequestScanner implements AutoCloseable {
 
     /** Scans {@code raw}, failing with a catalogued 400 on malformed JSON or a mistyped known field. */
     static Fields scan(byte[] raw) {
+        int invalid = Utf8.firstInvalid(raw);
+        if (invalid >= 0) {
+            throw new GatewayFailure(new GatewayError.MalformedJson("the body is not valid UTF-8 (byte " + invalid + ")"));
+        }
         try (RequestScanner scanner = new RequestScanner(raw).run()) {
             return scanner.fields;
         } catch (GatewayFailure e) {

@@ -21,18 +21,16 @@ public final class HostileValues {
 
     /**
      * Invalid UTF-8 that a strict decoder refuses wherever it stands: stray continuation bytes, bad continuations,
-     * cut sequences, bytes no UTF-8 has, raw control characters in strings. Overlong forms ({@code C0 AF},
-     * {@code C1 BF}, {@code E0 80 AF}) and code points past U+10FFFF ({@code F4 90 80 80}) are left out: the gateway
-     * accepts them today (reported on issue 14).
+     * cut sequences, bytes no UTF-8 has, overlong forms, code points past U+10FFFF, encoded surrogates, raw control
+     * characters in strings.
      */
     public static final List<byte[]> BAD_UTF8 = List.of(bytes(0x80), bytes(0xBF), bytes(0xC3, 0x28),
             bytes(0xE2, 0x28, 0xA1), bytes(0xE2, 0x82), bytes(0xF0, 0x28, 0x8C, 0xBC), bytes(0xF8, 0xA1, 0xA1, 0xA1, 0xA1),
-            bytes(0xFC, 0x80, 0x80, 0x80, 0x80, 0x80), bytes(0xFE), bytes(0xFF), bytes(0x00), bytes(0x1F), bytes(0x0A));
+            bytes(0xFC, 0x80, 0x80, 0x80, 0x80, 0x80), bytes(0xFE), bytes(0xFF), bytes(0x00), bytes(0x1F), bytes(0x0A),
+            bytes(0xC0, 0xAF), bytes(0xC1, 0xBF), bytes(0xE0, 0x80, 0xAF), bytes(0xF4, 0x90, 0x80, 0x80),
+            bytes(0xED, 0xA0, 0x80));
 
-    /**
-     * UTF-16 surrogates encoded as UTF-8: refused where the gateway decodes a string (model, prompt, field names);
-     * inside the values it skips they are accepted today (reported on issue 14), so they are sent only where decoded.
-     */
+    /** UTF-16 surrogates encoded as UTF-8: refused wherever they stand. */
     public static final List<byte[]> ENCODED_SURROGATES = List.of(bytes(0xED, 0xA0, 0x80), bytes(0xED, 0xBF, 0xBF));
 
     /** Bodies that are not a JSON object, or not JSON at all. */
