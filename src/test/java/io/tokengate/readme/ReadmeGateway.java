@@ -1,5 +1,6 @@
 package io.tokengate.readme;
 
+import io.tokengate.testing.Scratch;
 import io.tokengate.testing.SimulatorResource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ final class ReadmeGateway implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port),
                 "TOKENGATE_SIMULATOR_PORT", Integer.toString(SimulatorResource.unusedPort()),
-                "TOKENGATE_ADMIN_API_KEY", adminKey, "TOKENGATE_BUILD", "never"));
+                "TOKENGATE_ADMIN_API_KEY", adminKey, "TOKENGATE_BUILD", "never",
+                "JAVA_TOOL_OPTIONS", Scratch.childJvmOptions()));
         process = builder.start();
     }
 

@@ -36,7 +36,7 @@ public final class GatewayProcess implements AutoCloseable {
         int port = SimulatorResource.unusedPort();
         int managementPort = SimulatorResource.unusedPort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Xmx256m", Scratch.childJvmOptions(), "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.management.port=" + managementPort, "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));

@@ -94,6 +94,7 @@ public final class Keycloak {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "test-only-admin");
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_OPTS_APPEND", Scratch.childJvmOptions());
             return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Keycloak", e);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  */
 public final class Scratch {
     private static Path root;
+    private static Path childCache;
     private static final List<Runnable> STOP_FIRST = new ArrayList<>();
 
     private Scratch() {}
@@ -37,6 +38,17 @@ public final class Scratch {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file", e);
         }
+    }
+
+    /**
+     * Options for a child JVM (the packaged gateway, Keycloak) so that it leaves nothing in the temporary directory:
+     * Vert.x's file cache, which a killed process cannot delete, goes under this JVM's scratch directory.
+     */
+    public static synchronized String childJvmOptions() {
+        if (childCache == null) {
+            childCache = directory("vertx-cache-");
+        }
+        return "-Dvertx.cacheDirBase=" + childCache;
     }
 
     /** Runs {@code action} at JVM exit, before the scratch tree is deleted. */
