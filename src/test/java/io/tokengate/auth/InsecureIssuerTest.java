@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,12 +12,12 @@ import io.tokengate.tenant.OidcBinding;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantStore;
 import io.tokengate.testing.Admin;
+import io.tokengate.testing.CountingServer;
 import io.tokengate.testing.Gateway;
 import io.tokengate.testing.SimulatorResource;
 import io.tokengate.testing.TokenForge;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
@@ -65,16 +63,8 @@ class InsecureIssuerTest {
 
     @Test
     void aStoredHttpIssuerIsNeverContacted() throws IOException {
-        AtomicInteger hits = new AtomicInteger();
-        HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        idp.createContext("/", exchange -> {
-            hits.incrementAndGet();
-            exchange.sendResponseHeaders(404, -1);
-            exchange.close();
-        });
-        idp.start();
-        try {
-            String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/plain";
+        try (CountingServer idp = CountingServer.answering(404)) {
+            String issuer = idp.baseUrl() + "/realms/plain";
             store.create(new Tenant("stored-plain", "Stored", List.of("*"), null, new OidcBinding(issuer, "plain-gw"),
                     Instant.now())).await().atMost(Duration.ofSeconds(10));
             JwtClaims claims = new JwtClaims();
@@ -87,9 +77,7 @@ class InsecureIssuerTest {
                     .header("authorization", "Bearer " + TokenForge.unsigned(claims)).GET().build());
             assertThat(answer.statusCode()).isEqualTo(401);
             assertThat(answer.body()).contains("\"code\":\"invalid_api_key\"");
-            assertThat(hits).hasValue(0);
-        } finally {
-            idp.stop(0);
+            assertThat(idp.hits()).isZero();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tokengate.tenant.OidcBinding;
 import io.tokengate.tenant.Tenant;
 import io.tokengate.tenant.TenantStore;
+import io.tokengate.testing.CountingServer;
 import io.tokengate.testing.Gateway;
 import io.tokengate.testing.Keycloak;
 import io.tokengate.testing.KeycloakResource;
@@ -157,16 +158,8 @@ class OidcRejectionTest {
 
     @Test
     void unknownIssuerIsNeverContacted() throws IOException {
-        AtomicInteger hits = new AtomicInteger();
-        HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        idp.createContext("/", exchange -> {
-            hits.incrementAndGet();
-            exchange.sendResponseHeaders(404, -1);
-            exchange.close();
-        });
-        idp.start();
-        try {
-            String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/evil";
+        try (CountingServer idp = CountingServer.answering(404)) {
+            String issuer = idp.baseUrl() + "/realms/evil";
             for (String audience : List.of("tokengate", "acme-gateway", "evil")) {
                 JwtClaims claims = tenantA();
                 claims.setIssuer(issuer);
@@ -174,9 +167,7 @@ class OidcRejectionTest {
                 rejected(TokenForge.signedWithForeignKey("tokengate", claims));
                 rejected(TokenForge.unsigned(claims));
             }
-            assertThat(hits).hasValue(0);
-        } finally {
-            idp.stop(0);
+            assertThat(idp.hits()).isZero();
         }
     }
 
@@ -187,20 +178,13 @@ class OidcRejectionTest {
      */
     @Test
     void keysOnAnotherHostAreNeverFetched() throws IOException {
-        AtomicInteger elsewhere = new AtomicInteger();
-        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.createContext("/", exchange -> {
-            elsewhere.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        target.start();
+        CountingServer target = CountingServer.answering(500);
         AtomicInteger discovery = new AtomicInteger();
         HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/redirecting";
         // "localhost" is another host name than the issuer's "127.0.0.1", though it reaches the same machine
         byte[] document = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"http://localhost:"
-                + target.getAddress().getPort() + "/internal/keys\"}").getBytes(StandardCharsets.UTF_8);
+                + target.port() + "/internal/keys\"}").getBytes(StandardCharsets.UTF_8);
         idp.createContext("/", exchange -> {
             discovery.incrementAndGet();
             exchange.getResponseHeaders().add("content-type", "application/json");
@@ -218,10 +202,10 @@ class OidcRejectionTest {
             rejected(TokenForge.unsigned(claims));
             rejected(TokenForge.signedWithForeignKey("tokengate", claims));
             assertThat(discovery.get()).as("the issuer's discovery document was read").isPositive();
-            assertThat(elsewhere).hasValue(0);
+            assertThat(target.hits()).isZero();
         } finally {
             idp.stop(0);
-            target.stop(0);
+            target.close();
         }
     }
 

@@ -20,13 +20,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(SimulatorResource.class)
 class LimitsE2ETest {
 
-    private static String tenant(String id, String limits) {
-        Admin.admin().delete("/admin/v1/tenants/" + id);
-        Admin.admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limits + "}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return Admin.createKey(id, "{\"name\":\"k\"}").path("key");
-    }
-
     private static HttpResponse<String> chat(String key, int maxTokens, boolean stream) {
         String body = "{\"model\":\"sim-llama\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -37,7 +30,7 @@ class LimitsE2ETest {
 
     @Test
     void requestsPerMinuteGiveOpenAiHeadersAnd429() {
-        String key = tenant("rpm-co", "{\"requests_per_minute\":3}");
+        String key = Admin.limitedTenantWithKey("rpm-co", "{\"requests_per_minute\":3}");
         HttpResponse<String> first = chat(key, 2, false);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("3");
@@ -55,7 +48,7 @@ class LimitsE2ETest {
 
     @Test
     void streamsCarryTheHeadersBeforeTheFirstByte() {
-        String key = tenant("stream-hdr-co", "{\"tokens_per_minute\":100000}");
+        String key = Admin.limitedTenantWithKey("stream-hdr-co", "{\"tokens_per_minute\":100000}");
         HttpResponse<String> stream = chat(key, 4, true);
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
@@ -65,7 +58,7 @@ class LimitsE2ETest {
 
     @Test
     void aSpentBudgetIsInsufficientQuotaForTheSdk() {
-        String key = tenant("budget-co", "{\"token_budget\":{\"limit\":60,\"period\":\"month\"}}");
+        String key = Admin.limitedTenantWithKey("budget-co", "{\"token_budget\":{\"limit\":60,\"period\":\"month\"}}");
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("sim-llama")
                 .addUserMessage("hi").maxCompletionTokens(20).build();
         long served = 0;
@@ -86,7 +79,7 @@ class LimitsE2ETest {
 
     @Test
     void theBudgetGaugeShowsTheShareLeftAfterAdmission() {
-        String key = tenant("gauge-co", "{\"token_budget\":{\"limit\":1000,\"period\":\"day\"}}");
+        String key = Admin.limitedTenantWithKey("gauge-co", "{\"token_budget\":{\"limit\":1000,\"period\":\"day\"}}");
         assertThat(chat(key, 100, false).statusCode()).isEqualTo(200);
 
         HttpResponse<String> scrape = Gateway.management("/q/metrics");
@@ -99,7 +92,7 @@ class LimitsE2ETest {
 
     @Test
     void keyLimitsApplyOnTopOfTheTenants() {
-        tenant("keylim-co", "{\"requests_per_minute\":100}");
+        Admin.limitedTenantWithKey("keylim-co", "{\"requests_per_minute\":100}");
         String tight = Admin.createKey("keylim-co", "{\"name\":\"tight\",\"limits\":{\"requests_per_minute\":1}}").path("key");
         assertThat(chat(tight, 2, false).statusCode()).isEqualTo(200);
         HttpResponse<String> second = chat(tight, 2, false);

@@ -6,8 +6,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokengate.sim.SimulatorStats;
 import io.tokengate.testing.Gateway;
+import io.tokengate.testing.RawSse;
 import io.tokengate.testing.SimulatorResource;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -41,7 +41,7 @@ class BackPressureTest {
             assertThat(SimulatorResource.simulator().stats().completed()).isEqualTo(before.completed());
             assertThat(SimulatorResource.simulator().stats().requests()).isEqualTo(before.requests() + 1);
 
-            long tokens = countTokensUntilDone(socket.getInputStream());
+            long tokens = RawSse.readToEnd(socket.getInputStream()).tokens();
             assertThat(tokens).isEqualTo(TOKENS);
         }
         assertThat(SimulatorResource.simulator().stats().completed()).isEqualTo(before.completed() + 1);
@@ -68,27 +68,5 @@ class BackPressureTest {
         out.write(head.getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.flush();
-    }
-
-    /** Reads the raw (chunked) response to the end and counts content chunks; stops at {@code [DONE]}. */
-    private static long countTokensUntilDone(InputStream in) throws Exception {
-        byte[] buffer = new byte[1 << 16];
-        String carry = "";
-        long tokens = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-            int from = 0;
-            int at;
-            while ((at = text.indexOf("\"content\":\" tok", from)) >= 0) {
-                tokens++;
-                from = at + 1;
-            }
-            if (text.contains("[DONE]")) {
-                return tokens;
-            }
-            carry = text.substring(Math.max(from, text.length() - 32));
-        }
-        return tokens;
     }
 }

@@ -39,8 +39,8 @@ class MetricsTest {
 
     @Test
     void scrapedMetricsMatchWhatClientsSaw() throws Exception {
-        String a = tenant("metrics-a", "{}");
-        String b = tenant("metrics-b", "{\"requests_per_minute\":3}");
+        String a = Admin.limitedTenantWithKey("metrics-a", "{}");
+        String b = Admin.limitedTenantWithKey("metrics-b", "{\"requests_per_minute\":3}");
         long[] seenA = new long[2];
         for (int i = 0; i < 2; i++) {
             add(seenA, usage(JSON.readTree(chat(a, false, 5, "").body())));
@@ -164,12 +164,5 @@ class MetricsTest {
         return Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + "/v1/chat/completions"))
                 .header("content-type", "application/json").header("authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
-
-    private static String tenant(String id, String limits) {
-        Admin.admin().delete("/admin/v1/tenants/" + id);
-        Admin.admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limits + "}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return Admin.createKey(id, "{\"name\":\"k\"}").path("key");
     }
 }

@@ -10,8 +10,8 @@ import io.tokengate.sim.Simulator;
 import io.tokengate.testing.Admin;
 import io.tokengate.testing.ClientFaultFleet;
 import io.tokengate.testing.Gateway;
+import io.tokengate.testing.RawSse;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -127,9 +127,9 @@ class ClientBehaviourTest {
             await(() -> System.nanoTime() - stillSince > Duration.ofMillis(2500).toNanos()
                     && System.nanoTime() - start > Duration.ofMillis(4500).toNanos(), Duration.ofSeconds(10),
                     "paused well past the 1 s idle timeout, and past the 4 s total (the pause does not count)");
-            StreamRead read = readToEnd(reader.getInputStream());
-            assertThat(read.tokens).as("the whole stream, after the pause").isEqualTo(tokens);
-            assertThat(read.done).as("ends with [DONE], no error event").isTrue();
+            RawSse.Read read = RawSse.readToEnd(reader.getInputStream());
+            assertThat(read.tokens()).as("the whole stream, after the pause").isEqualTo(tokens);
+            assertThat(read.done()).as("ends with [DONE], no error event").isTrue();
         }
         assertUntouched("stall");
     }
@@ -168,33 +168,6 @@ class ClientBehaviourTest {
             assertThat(now).as("the backend stalls while the client does not read").isLessThan(deadline);
             Thread.sleep(50);
         }
-    }
-
-    private record StreamRead(long tokens, boolean done) {}
-
-    /** Reads a raw (chunked) SSE response to its end; counts content events, notes {@code [DONE]}. */
-    private static StreamRead readToEnd(InputStream in) throws Exception {
-        byte[] buffer = new byte[1 << 16];
-        String carry = "";
-        long tokens = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-            int from = 0;
-            int at;
-            while ((at = text.indexOf("\"content\":\" tok", from)) >= 0) {
-                tokens++;
-                from = at + 1;
-            }
-            if (text.contains("\"error\"")) {
-                return new StreamRead(tokens, false);
-            }
-            if (text.contains("[DONE]")) {
-                return new StreamRead(tokens, true);
-            }
-            carry = text.substring(Math.max(from, text.length() - 32));
-        }
-        return new StreamRead(tokens, false);
     }
 
     /** Breakers closed, nothing ejected. */

@@ -252,7 +252,7 @@ class ResilienceTest {
                 + "You are a careful assistant for every tenant. ".repeat(8) + "\"}]}";
         Set<Integer> homes = new HashSet<>();
         for (int t = 0; t < 6; t++) {
-            String key = tenant("affinity-" + t, "{}");
+            String key = Admin.limitedTenantWithKey("affinity-" + t, "{}");
             long[] before = requestsOfTrio();
             for (int i = 0; i < 3; i++) {
                 assertThat(raw(key, body).statusCode()).isEqualTo(200);
@@ -271,7 +271,7 @@ class ResilienceTest {
 
     @Test
     void coldPoolWakesOnceServesAfterWakingAndTheWaitSpendsNoQuota() throws Exception {
-        String key = tenant("cold-co", "{\"requests_per_minute\":100}");
+        String key = Admin.limitedTenantWithKey("cold-co", "{\"requests_per_minute\":100}");
         await("cold/0 probed", () -> backends.endpoint(new EndpointId("cold", 0)).probed());
         assertThat(Gateway.management("/q/health/ready").body()).contains("cold (0/1");
 
@@ -304,7 +304,7 @@ class ResilienceTest {
 
     @Test
     void coldPoolPastItsDeadlineAnswers503WithRetryAfterAndCountsNothing() {
-        String key = tenant("frozen-co", "{\"requests_per_minute\":100}");
+        String key = Admin.limitedTenantWithKey("frozen-co", "{\"requests_per_minute\":100}");
         long start = System.nanoTime();
         HttpResponse<String> response = raw(key, body("frozen-llama", false, ""));
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -363,12 +363,5 @@ class ResilienceTest {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(Gateway.baseUrl() + "/v1/chat/completions"))
                 .header("content-type", "application/json").header("authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String tenant(String id, String limits) {
-        Admin.admin().delete("/admin/v1/tenants/" + id);
-        Admin.admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limits + "}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return Admin.createKey(id, "{\"name\":\"k\"}").path("key");
     }
 }

@@ -32,7 +32,7 @@ class WakeAdmissionTest {
 
     @Test
     void aTenantOverItsRateGetsItsRefusalAtOnceAndWakesNoPool() {
-        String key = tenant("spent-co", "{\"requests_per_minute\":1}");
+        String key = Admin.limitedTenantWithKey("spent-co", "{\"requests_per_minute\":1}");
         assertThat(send(key, "trio-llama").statusCode()).isEqualTo(200); // the minute's only request
         long wakesBefore = FleetResource.glacial.wakes();
 
@@ -50,8 +50,8 @@ class WakeAdmissionTest {
 
     @Test
     void oneTenantHoldsAtMostItsShareOfTheWakeQueue() throws Exception {
-        String greedy = tenant("greedy-co", "{\"requests_per_minute\":100}");
-        String other = tenant("other-co", "{\"requests_per_minute\":100}");
+        String greedy = Admin.limitedTenantWithKey("greedy-co", "{\"requests_per_minute\":100}");
+        String other = Admin.limitedTenantWithKey("other-co", "{\"requests_per_minute\":100}");
 
         CompletableFuture<HttpResponse<String>> waiting = async(greedy, "glacial-llama");
         Poll.until("the first request waits for the pool", Duration.ofSeconds(10),
@@ -80,12 +80,5 @@ class WakeAdmissionTest {
                 .header("content-type", "application/json").header("authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":6,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")).build();
-    }
-
-    private static String tenant(String id, String limits) {
-        Admin.admin().delete("/admin/v1/tenants/" + id);
-        Admin.admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limits + "}")
-                .post("/admin/v1/tenants").then().statusCode(201);
-        return Admin.createKey(id, "{\"name\":\"k\"}").path("key");
     }
 }

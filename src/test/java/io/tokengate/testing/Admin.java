@@ -28,6 +28,14 @@ public final class Admin {
         return createKey(id, "{\"name\":\"test\"}").path("key");
     }
 
+    /** Creates a tenant of every model with these limits (any previous one is deleted first); returns a key of it. */
+    public static String limitedTenantWithKey(String id, String limitsJson) {
+        admin().delete("/admin/v1/tenants/" + id);
+        admin().body("{\"id\":\"" + id + "\",\"allowed_models\":[\"*\"],\"limits\":" + limitsJson + "}")
+                .post("/admin/v1/tenants").then().statusCode(201);
+        return createKey(id, "{\"name\":\"k\"}").path("key");
+    }
+
     public static Response createKey(String tenant, String body) {
         Response response = admin().body(body).post("/admin/v1/tenants/" + tenant + "/keys");
         response.then().statusCode(201);
